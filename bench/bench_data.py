@@ -1,0 +1,65 @@
+"""Loader speed: images/s of superconv's tensor `DataLoaders` vs fastai's stock `ImageDataLoaders` pipeline.
+
+Both deliver the same thing: normalised CIFAR-10 training batches with a 4-px-padded random crop and a
+horizontal flip. Both are timed in this one process, on this machine, so their ratio is meaningful even where
+absolute times are noisy. Writes `bench/results/data.json` (with provenance) and `bench/results/data.md`.
+
+    python bench/bench_data.py [--bs 512] [--stock-batches 30] [--repeats 3]
+"""
+import argparse, json, os, platform, subprocess, sys, time
+from datetime import datetime, timezone
+from pathlib import Path
+import torch, fastai
+import superconv
+from superconv.data import get_dls
+
+def images_per_s(dl, n_batches, warmup=2):
+    "Images/s over `n_batches` batches of `dl` (after `warmup` batches), restarting the epoch when it ends"
+    it, seen, t0 = iter(dl), 0, None
+    for i in range(n_batches + warmup):
+        try: xb, yb = next(it)
+        except StopIteration: it = iter(dl); xb, yb = next(it)
+        if i == warmup - 1: t0 = time.perf_counter()
+        elif i >= warmup: seen += len(xb)
+    return seen / (time.perf_counter() - t0)
+
+def provenance():
+    sha = subprocess.run(['git', 'rev-parse', 'HEAD'], capture_output=True, text=True, cwd=Path(__file__).parent).stdout.strip()
+    return dict(git_sha=sha or None, date=datetime.now(timezone.utc).isoformat(timespec='seconds'), python=platform.python_version(),
+                torch=torch.__version__, fastai=fastai.__version__, superconv=superconv.__version__,
+                device=torch.cuda.get_device_name() if torch.cuda.is_available() else f'cpu ({os.cpu_count()} cores, {platform.processor() or platform.machine()})',
+                torch_threads=torch.get_num_threads())
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__.split('\n')[0])
+    p.add_argument('--bs', type=int, default=512)
+    p.add_argument('--stock-batches', type=int, default=30, help='batches timed from the stock pipeline (it is slow)')
+    p.add_argument('--fast-batches', type=int, default=300, help='batches timed from the tensor pipeline')
+    p.add_argument('--repeats', type=int, default=3, help='timings of each; the median is reported')
+    p.add_argument('--out', default=str(Path(__file__).parent/'results'))
+    a = p.parse_args()
+    t0 = time.time()
+    fast = get_dls('cifar10', bs=a.bs).train
+    stock = get_dls('cifar10', bs=a.bs, fast=False).train
+    med = lambda xs: sorted(xs)[len(xs)//2]
+    runs = {'fast': [], 'stock': []}
+    for r in range(a.repeats):  # interleaved, so both see the same machine state
+        runs['fast'].append(images_per_s(fast, a.fast_batches))
+        runs['stock'].append(images_per_s(stock, a.stock_batches))
+        print(f"repeat {r+1}/{a.repeats}: fast {runs['fast'][-1]:,.0f} img/s, stock {runs['stock'][-1]:,.0f} img/s", flush=True)
+    f, s = med(runs['fast']), med(runs['stock'])
+    rec = dict(bench='data_loader', dataset='cifar10', split='train', bs=a.bs, augmentation='pad 4 + random 32px crop + flip, normalise',
+               stock_num_workers=stock.fake_l.num_workers, fast_img_s=f, stock_img_s=s, ratio=f/s, runs=runs,
+               fast_batches=a.fast_batches, stock_batches=a.stock_batches, wall_s=round(time.time()-t0, 1), **provenance())
+    out = Path(a.out); out.mkdir(parents=True, exist_ok=True)
+    (out/'data.json').write_text(json.dumps(rec, indent=1) + '\n')
+    md = (f"| loader | images/s (median of {a.repeats}) | ratio |\n|---|---|---|\n"
+          f"| fastai stock `ImageDataLoaders` ({rec['stock_num_workers']} workers) | {s:,.0f} | 1.0× |\n"
+          f"| superconv tensor `DataLoaders` | {f:,.0f} | {f/s:,.1f}× |\n\n"
+          f"CIFAR-10 training batches of {a.bs}, {rec['augmentation']}; {rec['device']}, torch {rec['torch']}, fastai {rec['fastai']}, "
+          f"git {str(rec['git_sha'])[:8]}, {rec['date']}.\n")
+    (out/'data.md').write_text(md)
+    print(md)
+    print(f"loader ratio: {f/s:.1f}x")
+
+if __name__ == '__main__': main()
