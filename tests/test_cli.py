@@ -1,6 +1,9 @@
-import subprocess, sys
+import os, subprocess, sys
+from pathlib import Path
 
-def run(*args): return subprocess.run(['superconv', *args], capture_output=True, text=True)
+SUPERCONV = str(Path(sys.executable).parent/'superconv')  # the console script installed beside this Python
+
+def run(*args, **kw): return subprocess.run([SUPERCONV, *args], capture_output=True, text=True, **kw)
 
 def test_data_check_prints_real_cifar10(archives):
     r = run('data', 'check')
@@ -13,6 +16,5 @@ def test_unknown_dataset_one_line_exit_2():
     assert r.returncode == 2 and r.stderr.strip().splitlines() == ["superconv: error: Unknown data set 'svhn'; choose one of: cifar10, cifar100, mnist, imagenette"]
 
 def test_missing_archive_one_line(tmp_path):
-    r = subprocess.run(['superconv', 'data', 'check', 'cifar100', '--archives', str(tmp_path)], capture_output=True, text=True,
-                       env={**__import__('os').environ, 'FASTAI_HOME': str(tmp_path/'home')})
+    r = run('data', 'check', 'cifar100', '--archives', str(tmp_path), env={**os.environ, 'FASTAI_HOME': str(tmp_path/'home')})
     assert r.returncode == 2 and len(r.stderr.strip().splitlines()) == 1 and 'cifar100.tgz' in r.stderr
