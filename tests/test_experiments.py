@@ -1,0 +1,77 @@
+"The runner and its store: resuming after a kill, reproducibility, schema checks, the CLI"
+import json, os, signal, subprocess, sys, time
+from pathlib import Path
+import pytest
+from dataclasses import replace
+from superconv.experiments import *
+
+TINY = dict(model='resnet8', n_train=1_024, n_val=500, bs=512, bn_mom=0.2)
+SPECS = [RunSpec(f'step-{i}', 'step', n_iter=2, lr_max=0.1*(i+1), eval_every=2, **TINY) for i in range(4)]
+SWEEP = f"""
+from superconv.experiments import *
+specs = [RunSpec(f'step-{{i}}', 'step', n_iter=2, lr_max=0.1*(i+1), eval_every=2, **{TINY!r}) for i in range(4)]
+run_specs(specs, ResultStore(__import__('sys').argv[1]), device='cpu', verbose=False)
+"""
+
+def sweep(path): return subprocess.Popen([sys.executable, '-c', SWEEP, str(path)], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+
+def n_lines(p): return len(p.read_text().splitlines()) if p.exists() else 0
+
+def test_kill_and_resume_loses_and_repeats_nothing(archives, tmp_path):
+    p = tmp_path/'sweep.jsonl'
+    kills = 0
+    for target in (1, 2):   # kill it (SIGKILL) once a first, then a second record has landed
+        proc = sweep(p)
+        t = time.time()
+        while n_lines(p) < target and proc.poll() is None and time.time()-t < 300: time.sleep(0.05)
+        assert proc.poll() is None, proc.stderr.read().decode()
+        proc.send_signal(signal.SIGKILL); proc.wait(); kills += 1
+    proc = sweep(p); assert proc.wait(timeout=600) == 0, proc.stderr.read().decode()
+    recs = ResultStore(p).records()
+    assert kills == 2 and sorted(r['run_id'] for r in recs) == sorted(s.run_id for s in SPECS)   # each once, none lost
+
+def test_same_seed_same_metrics_other_seed_differs(archives):
+    s = RunSpec('det', 'paper_1cycle', n_iter=5, lr_max=1.0, eval_every=5, **TINY)
+    a,b,c = run_spec(s, device='cpu'), run_spec(s, device='cpu'), run_spec(replace(s, seed=1), device='cpu')
+    assert a['final'] == b['final'] and a['evals'] == b['evals'] and a['epochs'] == b['epochs']
+    assert a['final'] != c['final']
+
+def test_record_provenance_and_shape(archives):
+    r = run_spec(RunSpec('p', 'clr', n_iter=2, lr_min=0.1, lr_max=0.5, **TINY), device='cpu')
+    check_record(r)
+    assert r['iterations'] == 2 and r['status'] == 'ok' and r['img_s'] > 0
+    assert r['provenance']['git_sha'] and r['provenance']['device'].startswith('cpu') and r['provenance']['torch']
+
+def test_diverged_run_is_recorded_not_raised(archives):
+    r = run_spec(RunSpec('boom', 'step', n_iter=6, lr_max=1e6, **TINY), device='cpu')
+    assert r['status'] == 'diverged' and 0 <= r['diverged_at'] < 6
+
+@pytest.mark.parametrize('bad,msg', [({'schema': 2}, 'schema 2'), ({'final': {}}, "final.test_acc"), ({'seed': 'x'}, "'seed'"), ({'status': 'meh'}, 'status')])
+def test_store_rejects_wrong_schema(tmp_path, bad, msg):
+    good = dict(schema=1, run_id='x', label='x', seed=0, spec={}, status='ok', final={'test_acc': 0.5}, iterations=1,
+                evals={}, wall_s=1.0, provenance={})
+    st = ResultStore(tmp_path/'s.jsonl')
+    with pytest.raises(SchemaError, match=msg): st.append({**good, **bad})
+    assert not st.path.exists() or st.path.read_text() == ''
+
+def test_second_sweep_refused(tmp_path):
+    st = ResultStore(tmp_path/'s.jsonl')
+    with st.writer():
+        with pytest.raises(StoreLockedError, match='Another sweep'):
+            with ResultStore(tmp_path/'s.jsonl').writer(): pass
+
+SUPERCONV = str(Path(sys.executable).parent/'superconv')
+
+@pytest.mark.parametrize('args,msg', [
+    (['run', 'nope'], "Unknown suite 'nope'"),
+    (['run', 'table1', '--scale', 'huge'], "no scale 'huge'"),
+    (['run', 'table1', '--seeds', '0'], 'expected a positive integer'),
+    (['lr-range', '--model', 'vgg'], "Unknown model 'vgg'"),
+    (['lr-range', '--num-it', '-5'], 'expected a positive integer'),
+    (['lr-range', '--start-lr', '2', '--end-lr', '1'], 'start_lr < end_lr'),
+])
+def test_cli_bad_input_one_line(tmp_path, args, msg):
+    r = subprocess.run([SUPERCONV, *args, '--out', str(tmp_path)] if args[0] != 'report' else [SUPERCONV, *args], capture_output=True, text=True)
+    errs = [l for l in r.stderr.splitlines() if 'error:' in l]
+    assert r.returncode == 2 and len(errs) == 1 and msg in errs[0] and 'Traceback' not in r.stderr   # argparse also prints its usage
+    assert list(tmp_path.iterdir()) == [] or all(p.suffix == '.lock' or p.stat().st_size == 0 for p in tmp_path.iterdir())
