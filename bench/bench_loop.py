@@ -32,7 +32,7 @@ def bare_img_s(dls, model, iters, lr=0.1):
         model.train()
         idx = torch.randperm(len(ds))[:iters*dls.train.bs].view(iters, -1)
         for b in idx:
-            xb,yb = tfms((ds.x[b], ds.y[b]))
+            xb,yb = (t.as_subclass(torch.Tensor) for t in tfms((ds.x[b], ds.y[b])))   # plain tensors from here on
             loss = F.cross_entropy(model(xb), yb)
             opt.zero_grad(); loss.backward(); opt.step()
     run()   # warm-up
