@@ -6,12 +6,10 @@ absolute times are noisy. Writes `bench/results/data.json` (with provenance) and
 
     python bench/bench_data.py [--bs 512] [--stock-batches 30] [--repeats 3]
 """
-import argparse, json, os, platform, subprocess, sys, time
-from datetime import datetime, timezone
+import argparse, json, time
 from pathlib import Path
-import torch, fastai
-import superconv
 from superconv.data import get_dls
+from superconv.experiments import provenance
 
 def images_per_s(dl, n_batches, warmup=2):
     "Images/s over `n_batches` batches of `dl` (after `warmup` batches), restarting the epoch when it ends"
@@ -22,13 +20,6 @@ def images_per_s(dl, n_batches, warmup=2):
         if i == warmup - 1: t0 = time.perf_counter()
         elif i >= warmup: seen += len(xb)
     return seen / (time.perf_counter() - t0)
-
-def provenance():
-    sha = subprocess.run(['git', 'rev-parse', 'HEAD'], capture_output=True, text=True, cwd=Path(__file__).parent).stdout.strip()
-    return dict(git_sha=sha or None, date=datetime.now(timezone.utc).isoformat(timespec='seconds'), python=platform.python_version(),
-                torch=torch.__version__, fastai=fastai.__version__, superconv=superconv.__version__,
-                device=torch.cuda.get_device_name() if torch.cuda.is_available() else f'cpu ({os.cpu_count()} cores, {platform.processor() or platform.machine()})',
-                torch_threads=torch.get_num_threads())
 
 def main():
     p = argparse.ArgumentParser(description=__doc__.split('\n')[0])

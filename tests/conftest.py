@@ -1,4 +1,4 @@
-import os, tarfile
+import os, sys, tarfile
 from pathlib import Path
 import numpy as np, pytest
 from PIL import Image
@@ -6,6 +6,7 @@ import matplotlib
 matplotlib.use('Agg')
 
 ROOT = Path(__file__).resolve().parents[1]
+SUPERCONV = str(Path(sys.executable).parent/'superconv')  # the console script installed beside this Python
 
 @pytest.fixture(scope='session')
 def archives():

@@ -1,7 +1,5 @@
-import os, subprocess, sys
-from pathlib import Path
-
-SUPERCONV = str(Path(sys.executable).parent/'superconv')  # the console script installed beside this Python
+import os, subprocess
+from conftest import SUPERCONV
 
 def run(*args, **kw): return subprocess.run([SUPERCONV, *args], capture_output=True, text=True, **kw)
 

@@ -4,6 +4,7 @@ from pathlib import Path
 import pytest
 from dataclasses import replace
 from superconv.experiments import *
+from conftest import SUPERCONV
 
 TINY = dict(model='resnet8', n_train=1_024, n_val=500, bs=512, bn_mom=0.2)
 SPECS = [RunSpec(f'step-{i}', 'step', n_iter=2, lr_max=0.1*(i+1), eval_every=2, **TINY) for i in range(4)]
@@ -59,8 +60,6 @@ def test_second_sweep_refused(tmp_path):
     with st.writer():
         with pytest.raises(StoreLockedError, match='Another sweep'):
             with ResultStore(tmp_path/'s.jsonl').writer(): pass
-
-SUPERCONV = str(Path(sys.executable).parent/'superconv')
 
 @pytest.mark.parametrize('args,msg', [
     (['run', 'nope'], "Unknown suite 'nope'"),
