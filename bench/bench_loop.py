@@ -66,7 +66,7 @@ def main():
     rec = dict(bench='training_loop', dataset='cifar10', bs=a.bs, iters=a.iters, repeats=a.repeats, rows=rows, wall_s=round(time.time()-t0, 1), **provenance())
     out = Path(a.out); out.mkdir(parents=True, exist_ok=True)
     (out/'loop.json').write_text(json.dumps(rec, indent=1) + '\n')
-    md = [f"| model | channels_last | fastai `fit_one_cycle` img/s | bare PyTorch loop img/s | fastai / bare |", "|---|---|---|---|---|"]
+    md = ["| model | channels_last | fastai `fit_one_cycle` img/s | bare PyTorch loop img/s | fastai / bare |", "|---|---|---|---|---|"]
     md += [f"| {r['model']} | {r['channels_last']} | {r['fastai_img_s']:.0f} | {r['bare_img_s']:.0f} | {r['ratio']:.2f} |" for r in rows]
     md.append(f"\nCIFAR-10, batch {a.bs}, {a.iters} timed iterations, median of {a.repeats}; {rec['device']}, torch {rec['torch']}, "
               f"fastai {rec['fastai']}, git {str(rec['git_sha'])[:8]}, {rec['date']}.")

@@ -1,4 +1,3 @@
-import tarfile
 import pytest, torch
 from fastcore.xtras import modified_env
 from fastai.torch_core import TensorImage

@@ -1,6 +1,5 @@
 "The runner and its store: resuming after a kill, reproducibility, schema checks, the CLI"
-import json, os, signal, subprocess, sys, time
-from pathlib import Path
+import signal, subprocess, sys, time
 import pytest
 from dataclasses import replace
 from superconv.experiments import *
