@@ -78,6 +78,25 @@ _suite('table1', "1cycle vs piecewise-constant LR on CIFAR-10 (Table 1, Fig. 1a)
     paper_note="authors' logs lr35Fig1a (step, 80k iterations) and clr3SS5kFig1a (CLR 0.1–3, 10k iterations), for every budget of the "
                "family; 1cycle runs are set beside the paper's CLR run, and the paper's text gives 91.2% for the step schedule")
 
+# %% ../nbs/06_suites.ipynb #badd65b7
+def _one_cycles(base, lrs, n_iter, **kw):
+    "The four 1cycle variants of the `one_cycle` suite over `n_iter` iterations; `lrs`: how each run gets its LRs"
+    return [RunSpec(f'paper-{n_iter}', 'paper_1cycle', n_iter=n_iter, **lrs, **base, **kw),
+            RunSpec(f'no-annihilation-{n_iter}', 'clr', n_iter=n_iter, clr_step=n_iter//2, **lrs, **base, **kw),
+            RunSpec(f'fastai-{n_iter}', 'fastai_1cycle', n_iter=n_iter, **lrs, **base, **kw),
+            RunSpec(f'fastai-default-{n_iter}', 'fastai_1cycle', n_iter=n_iter, cyc_mom=True, **lrs, **base, **kw)]
+
+_suite('one_cycle', "fastai's cosine 1cycle against the paper's linear 1cycle, with and without annihilation",
+    "The paper's linear cycle ends with a short annihilation of the LR far below lr_min; that final phase is where accuracy jumps.",
+    scales={
+        'paper': lambda n: _seeds(_one_cycles({k:v for k,v in PAPER_CLR.items() if k not in ('schedule', 'n_iter', 'clr_step')},
+                                              {}, 10_000), n),
+        'cpu': lambda n: _seeds([cpu_range()] + _one_cycles({**CPU, 'eval_every':25}, {'lr_max':None, 'lr_from':'lr_range'}, 200), n)},
+    shrunk={'paper': "none: ResNet-56, 50k images, batch 1,000, LR 0.1–3 (fastai: peak 3) for 10k iterations",
+            'cpu': "ResNet-8, 10k subset, batch 512, 200 iterations, LRs from a 200-iteration range test, BN momentum 0.05"},
+    paper={'no-annihilation': 92.4},
+    paper_note="the paper has no cosine run; its logged 10k-iteration run (clr3SS5kFig1a, 92.4%) is one linear cycle 0.1–3–0.1 without annihilation")
+
 # %% ../nbs/06_suites.ipynb #09eab3ea
 _LENET = dict(dataset='mnist', model='lenet', bs=64, wd=5e-4, mom=0.9, bn_mom=None, pad=0)
 def _mnist(n):
