@@ -16,7 +16,7 @@ from .lr_range import LRRangeResult
 # %% auto #0
 __all__ = ['SUITES', 'PAPER', 'PAPER_STEP', 'PAPER_CLR', 'CPU', 'RESULTS_ENV', 'Suite', 'cpu_range', 'cpu_1cycle', 'cpu_step',
            'results_dir', 'suite_store', 'run_suite', 'summarize', 'budget_curves', 'headline', 'headline_text',
-           'plot_budgets', 'markdown_table', 'report_suite']
+           'plot_budgets', 'sweep_curves', 'paper_sweep', 'sweep_gaps', 'plot_sweep', 'markdown_table', 'report_suite']
 
 # %% ../nbs/06_suites.ipynb #98f95b9d
 @dataclass
@@ -29,6 +29,8 @@ class Suite:
     shrunk:dict              # {scale: what was shrunk, in words}
     paper:dict=field(default_factory=dict)   # {label: the paper's test accuracy in %} (authors' logs where known)
     paper_note:str=''
+    sweep:str|None=None      # The `RunSpec` field an ablation varies (for `plot_sweep`)
+    paper_x:dict=field(default_factory=dict) # {paper label: its value of `sweep`}
     def specs(self, scale:str='cpu', seeds:int=3)->list:
         "The runs of `scale`, range tests first, each label repeated over `seeds` seeds"
         if scale not in self.scales: raise ValueError(f"Suite {self.name!r} has no scale {scale!r}; choose one of: {', '.join(self.scales)}")
@@ -139,7 +141,8 @@ _suite('data_size', "Training-set size: the gain of 1cycle grows as data shrinks
             'cpu': "sizes 10k…2k (one fifth of the paper's 50k…10k), ResNet-8, step 300 vs 1cycle 150 iterations at batch 512, BN momentum 0.05"},
     paper={'step-40k': 90.4, 'clr-40k': 91.1, 'step-30k': 86.4, 'clr-30k': 89.6, 'step-20k': 62.3, 'clr-20k': 87.9,
            'step-10k': 71.2, 'clr-10k': 80.6, 'step-50k': 90.3, 'clr-50k': 92.4},
-    paper_note="authors' logs lr35Tr*Tab1 and clr3SS5kTr*Tab1; the 20k step run's best was 76.4%")
+    paper_note="authors' logs lr35Tr*Tab1 and clr3SS5kTr*Tab1; the 20k step run's best was 76.4%",
+    sweep='n_train', paper_x={f'{k}-{s//1000}k': s for s in _SIZES['paper'] for k in ('step', 'clr')})
 
 _suite('batch_size', "Batch size: larger total batches work better with large LRs",
     "With super-convergence, larger batches give better accuracy (the regularization of a large LR replaces that of small batches).",
@@ -149,7 +152,7 @@ _suite('batch_size', "Batch size: larger total batches work better with large LR
         'cpu': lambda n: _seeds([cpu_range()] + [cpu_1cycle(f'1cycle-bs{b}', 20*10_000//b, bs=b) for b in (512, 1024, 2048)], n)},
     shrunk={'paper': "CLR 0.1–3 at total batch 256…1,536, iterations scaled so every run sees the same number of images (the paper's own figure used its fixed 10k iterations)",
             'cpu': "ResNet-8, 10k subset, 20 epochs at batch 512/1,024/2,048 (never below 512), LRs from one range test at batch 512"},
-    paper={}, paper_note="the paper shows this as a figure; values not verified here")
+    paper={}, paper_note="the paper shows this as a figure; values not verified here", sweep='bs')
 
 _suite('weight_decay', "Weight decay with a large LR (Fig. 10b)",
     "A large LR regularizes, so weight decay must be reduced — but 1e-4 beats both 1e-3 (diverged) and 1e-5.",
@@ -159,7 +162,8 @@ _suite('weight_decay', "Weight decay with a large LR (Fig. 10b)",
                                 [cpu_step(f'step-wd{w:g}', 400, wd=w) for w in (1e-3, 1e-4, 1e-5)], n)},
     shrunk={'paper': "none", 'cpu': "ResNet-8, 10k subset, 1cycle 200 / step 400 iterations at batch 512"},
     paper={'clr-wd0.001': 10.0, 'clr-wd0.0001': 92.4, 'clr-wd1e-05': 88.3, 'clr-wd1e-06': 87.3},
-    paper_note="authors' logs clr3SS5kWD-*Fig11 and clr3SS5kFig1a; the 1e-3 run diverged (best 65.9%)")
+    paper_note="authors' logs clr3SS5kWD-*Fig11 and clr3SS5kFig1a; the 1e-3 run diverged (best 65.9%)",
+    sweep='wd', paper_x={f'clr-wd{w:g}': w for w in (1e-3, 1e-4, 1e-5, 1e-6)})
 
 _suite('momentum', "Momentum with a large LR (Fig. 10a), and cyclical momentum",
     "Momentum 0.95 is too much with LR 3; cyclical momentum (0.95 → 0.85 → 0.95) works with 1cycle.",
@@ -169,7 +173,7 @@ _suite('momentum', "Momentum with a large LR (Fig. 10a), and cyclical momentum",
                                 [cpu_1cycle('1cycle-cyclical', 200, cyc_mom=True)], n)},
     shrunk={'paper': "none", 'cpu': "ResNet-8, 10k subset, 1cycle 200 iterations at batch 512"},
     paper={'clr-mom0.8': 91.9, 'clr-mom0.85': 92.3, 'clr-mom0.9': 92.4, 'clr-mom0.95': 90.7},
-    paper_note="authors' logs clr3SS5kMom*Fig11")
+    paper_note="authors' logs clr3SS5kMom*Fig11", sweep='mom', paper_x={f'clr-mom{m}': m for m in (0.8, 0.85, 0.9, 0.95)})
 
 _suite('dropout', "Dropout with 1cycle",
     "Large LRs regularize; adding dropout on top does not help super-convergence.",
@@ -177,7 +181,7 @@ _suite('dropout', "Dropout with 1cycle",
         'paper': lambda n: _seeds([RunSpec(f'clr-drop{d}', **{**PAPER_CLR, 'dropout':d}) for d in (0., 0.1, 0.2)], n),
         'cpu': lambda n: _seeds([cpu_range()] + [cpu_1cycle(f'1cycle-drop{d}', 200, dropout=d) for d in (0., 0.1, 0.2)], n)},
     shrunk={'paper': "dropout before the classifier", 'cpu': "ResNet-8, 10k subset, 1cycle 200 iterations at batch 512"},
-    paper={}, paper_note="the paper reports a range test with dropout 0.2 (best 86.3%); training values not verified here")
+    paper={}, paper_note="the paper reports a range test with dropout 0.2 (best 86.3%); training values not verified here", sweep='dropout')
 
 # %% ../nbs/06_suites.ipynb #8f344719
 _suite('depth', "Depth: ResNet-20, -56 and -110 (Table 1)",
@@ -190,7 +194,8 @@ _suite('depth', "Depth: ResNet-20, -56 and -110 (Table 1)",
                                  for m in ('resnet8', 'resnet14', 'resnet20') for k,f,b in (('step', cpu_step, 300), ('1cycle', cpu_1cycle, 150))], n)},
     shrunk={'paper': "ResNet-110 at batch 800 as in the paper", 'cpu': "ResNet-8/14/20 instead of 20/56/110, 10k subset, step 300 vs 1cycle 150 iterations"},
     paper={'step-resnet20': 88.6, 'clr-resnet20': 90.4, 'step-resnet56': 90.3, 'clr-resnet56': 92.4, 'step-resnet110': 91.2, 'clr-resnet110': 92.4},
-    paper_note="authors' logs lr35Res20Fig6b, clr3SS5kRes20Tab1, lr35Fig1a, clr3SS5kFig1a, lr35Res110Fig6b, clr3SS5kRes110Tab1")
+    paper_note="authors' logs lr35Res20Fig6b, clr3SS5kRes20Tab1, lr35Fig1a, clr3SS5kFig1a, lr35Res110Fig6b, clr3SS5kRes110Tab1",
+    sweep='model', paper_x={f'{k}-{m}': m for m in ('resnet20', 'resnet56', 'resnet110') for k in ('step', 'clr')})
 
 _suite('archs', "Other architectures: wide ResNet and DenseNet (Table 1)",
     "Super-convergence is not specific to ResNet-56.",
@@ -285,6 +290,44 @@ def plot_budgets(records:list, ax=None, title=None, paper:dict|None=None):
     if title: ax.set_title(title)
     return ax
 
+# %% ../nbs/06_suites.ipynb #81541955
+def _family(r)->str: return r['label'].split('-')[0] + (' (cyclical momentum)' if r['spec'].get('cyc_mom') else '')
+
+def sweep_curves(records:list, key:str, family=_family)->dict:
+    "{family: {value of `spec[key]`: [final test accuracies over seeds]}}, range tests left out"
+    res = {}
+    for r in records:
+        if r['spec']['schedule'] == 'lr_range': continue
+        res.setdefault(family(r), {}).setdefault(r['spec'][key], []).append(r['final']['test_acc'])
+    return {f:dict(sorted(c.items(), key=lambda kv: (isinstance(kv[0], str), kv[0]))) for f,c in res.items()}
+
+def paper_sweep(suite)->dict:
+    "The paper's numbers of `suite` as sweep curves (accuracies as fractions), from `Suite.paper_x`"
+    res = {}
+    for label,x in suite.paper_x.items():
+        if label in suite.paper: res.setdefault(label.split('-')[0], {})[x] = [suite.paper[label]/100]
+    return {f:dict(sorted(c.items())) for f,c in res.items()}
+
+def sweep_gaps(curves:dict, fast:str='1cycle', slow:str='step')->dict:
+    "{value: mean accuracy of `fast` − mean of `slow`} at each value both families ran"
+    if fast not in curves or slow not in curves: return {}
+    return {x: float(np.mean(curves[fast][x]) - np.mean(curves[slow][x])) for x in curves[fast] if x in curves[slow]}
+
+def plot_sweep(curves:dict, key:str, ax=None, title=None, logx:bool|None=None, marker='o', ls='-', suffix=''):
+    "Final test accuracy against the swept setting `key`, one line per family (mean ± std over seeds)"
+    import matplotlib.pyplot as plt
+    if ax is None: _,ax = plt.subplots(figsize=(7,4))
+    xs = [x for c in curves.values() for x in c]
+    for fam,c in curves.items():
+        m = [np.mean(v) for v in c.values()]; sd = [np.std(v, ddof=1) if len(v) > 1 else 0 for v in c.values()]
+        ax.errorbar([str(x) if isinstance(x, str) else x for x in c], m, yerr=sd, marker=marker, ls=ls, capsize=3,
+                    label=f"{fam}{suffix} ({max(len(v) for v in c.values())} seeds)" if not suffix else f"{fam}{suffix}")
+    if logx is None: logx = all(isinstance(x, (int, float)) and x > 0 for x in xs) and max(xs) / min(xs) > 20
+    if logx: ax.set_xscale('log')
+    ax.set_xlabel(key); ax.set_ylabel('final test accuracy'); ax.legend(fontsize=8)
+    if title: ax.set_title(title)
+    return ax
+
 # %% ../nbs/06_suites.ipynb #5f0b6eec
 def markdown_table(df)->str:
     "A results table as markdown: ours (mean ± std over seeds) beside the paper's number"
@@ -305,6 +348,9 @@ def report_suite(name:str, scale:str='cpu', out=None, plots:bool=True)->str:
             f"Shrunk at this scale: {s.shrunk.get(scale, '–')}."]
     h = headline(recs)
     if h is not None: text += ['', f"Headline: {headline_text(h)}"]
+    gaps = sweep_gaps(sweep_curves(recs, s.sweep)) if s.sweep else {}
+    if gaps: text += ['', f"1cycle − step, mean final test accuracy at each {s.sweep}: " +
+                      ', '.join(f"{x}: {g*100:+.1f} points" for x,g in gaps.items()) + '.']
     rng = [r for r in recs if r['spec']['schedule'] == 'lr_range']
     for r in rng: text.append(f"Range test {r['label']}: {r['verdict']} Suggested (lr_min, lr_max) = ({r['suggest'][0]:.3g}, {r['suggest'][1]:.3g}).")
     if plots:
@@ -317,6 +363,13 @@ def report_suite(name:str, scale:str='cpu', out=None, plots:bool=True)->str:
         if len(budget_curves(recs)) > 1 and any(len(c) > 1 for c in budget_curves(recs).values()):
             f = st.path.with_name(f'{name}-{scale}-budgets.png')
             fig,ax = plt.subplots(figsize=(7,4)); plot_budgets(recs, ax=ax, title=f"{s.title}\n{scale} scale: final accuracy vs budget")
+            fig.tight_layout(); fig.savefig(f, dpi=100); plt.close(fig)
+            text.append(f"Plot: {f}")
+        if s.sweep and sweep_curves(recs, s.sweep):
+            ps = paper_sweep(s); f = st.path.with_name(f'{name}-{scale}-sweep.png')
+            fig,axs = plt.subplots(1, 1 + bool(ps), figsize=(6 + 5*bool(ps), 4), squeeze=False)
+            plot_sweep(sweep_curves(recs, s.sweep), s.sweep, ax=axs[0,0], title=f"{s.title}\nours, {scale} scale")
+            if ps: plot_sweep(ps, s.sweep, ax=axs[0,1], title="the paper (one run each)", marker='s', ls='--', suffix=' (paper)')
             fig.tight_layout(); fig.savefig(f, dpi=100); plt.close(fig)
             text.append(f"Plot: {f}")
         for r in rng:

@@ -73,3 +73,15 @@ def test_cli_bad_input_one_line(tmp_path, args, msg):
     errs = [l for l in r.stderr.splitlines() if 'error:' in l]
     assert r.returncode == 2 and len(errs) == 1 and msg in errs[0] and 'Traceback' not in r.stderr   # argparse also prints its usage
     assert list(tmp_path.iterdir()) == [] or all(p.suffix == '.lock' or p.stat().st_size == 0 for p in tmp_path.iterdir())
+
+def test_report_plots_sweep_with_paper_panel_and_gaps(archives, tmp_path):
+    from superconv.suites import report_suite, suite_store
+    specs = [RunSpec(f'{k}-{n//512}', 'step', n_iter=2, lr_max=lr, eval_every=2, seed=s, **{**TINY, 'n_train': n})
+             for n in (1_024, 1_536) for k,lr in (('step', 0.1), ('1cycle', 0.3)) for s in (0, 1)]
+    run_specs(specs, suite_store('data_size', out=tmp_path), device='cpu', verbose=False)
+    text = report_suite('data_size', out=tmp_path)
+    assert "1cycle − step, mean final test accuracy at each n_train: 1024: " in text and ", 1536: " in text
+    png = tmp_path/'data_size-cpu-sweep.png'
+    assert f"Plot: {png}" in text and png.stat().st_size > 10_000
+    from PIL import Image
+    assert Image.open(png).size[0] > Image.open(tmp_path/'data_size-cpu-curves.png').size[0]   # ours beside the paper's panel
