@@ -251,12 +251,14 @@ def summarize(name:str, scale:str='cpu', out=None):
     return runs_table(suite_store(name, scale, out).records(), s.paper)
 
 # %% ../nbs/06_suites.ipynb #5634f8e9
+def _is_budget(s:str)->bool: return s.isdigit() or (s[-1:] == 'k' and s[:-1].replace('.', '', 1).isdigit())
+
 def budget_curves(records:list)->dict:
-    "{family: {iterations: [final test accuracies over seeds]}} for runs labelled `family-iterations`"
+    "{family: {iterations: [final test accuracies over seeds]}} for runs labelled `family-iterations` (`step-400`, `inv-10k`)"
     res = {}
     for r in records:
         fam,_,b = r['label'].rpartition('-')
-        if r['spec']['schedule'] == 'lr_range' or not b.isdigit(): continue
+        if r['spec']['schedule'] == 'lr_range' or not _is_budget(b): continue
         res.setdefault(fam, {}).setdefault(r['spec']['n_iter'], []).append(r['final']['test_acc'])
     return {f:dict(sorted(c.items())) for f,c in res.items()}
 
