@@ -10,7 +10,7 @@ import argparse, sys, time
 from fastcore.all import *
 from .data import DATASETS, load_tensors, get_data_path
 from .models import MODELS
-from .experiments import RunSpec, ResultStore, run_specs, StoreLockedError
+from .experiments import RunSpec, ResultStore, run_specs, rerun, StoreLockedError
 from .suites import SUITES, run_suite, report_suite, results_dir
 
 # %% auto #0
@@ -65,6 +65,22 @@ def _lr_range(a):
     f = st.path.with_name(f"lr_range-{spec.run_id}.png"); fig.tight_layout(); fig.savefig(f, dpi=100)
     print(f"plot: {f}")
 
+def _rerun(a):
+    st = ResultStore(a.store)
+    if not st.path.exists(): raise FileNotFoundError(f"No results store at {st.path}")
+    old = st.find(run_id=a.run_id)
+    if old is None: raise ValueError(f"No run {a.run_id!r} in {st.path}; its run ids: {', '.join(sorted(st.done())) or 'none'}")
+    p = old['provenance']
+    print(f"Rerunning {old['label']} seed {old['seed']} (run {a.run_id}), stored by commit {str(p.get('git_sha'))[:7]} "
+          f"with torch {p.get('torch')}, fastai {p.get('fastai')} on {p.get('device')}", flush=True)
+    r = rerun(old, st, device=a.device, show=not a.quiet)
+    acc = lambda rec: f"{rec['final']['test_acc']:.2%}"
+    print(f"test accuracy: stored {acc(old)}, now {acc(r['record'])}")
+    for k,(x,y) in r['provenance_changed'].items(): print(f"changed since: {k} {x} -> {y}")
+    if r['same']: print("identical: LRs, status, iterations, final metrics and the whole test-accuracy curve")
+    else: print(f"differs in: {', '.join(r['diffs'])}")
+    return 0 if r['same'] else 1
+
 def _demo(a):
     print("superconv demo: an accuracy LR range test, then the paper's 1cycle (LRs from the test) against the step schedule, "
           "on CIFAR-10 with ResNet-8 — a few minutes on two CPU cores.\n", flush=True)
@@ -110,6 +126,9 @@ def get_parser()->argparse.ArgumentParser:
     lr.add_argument('--bn-mom', type=float, default=0.05); lr.add_argument('--wd', type=float, default=1e-4)
     lr.add_argument('--seed', type=int, default=0); lr.add_argument('--label', default='adhoc')
     lr.set_defaults(func=_lr_range)
+    rr = sub.add_parser('rerun', parents=[common], help="train a stored run again from its record and compare the metrics (exit 1 if they differ)")
+    rr.add_argument('store', help='a results store (.jsonl), e.g. results/table1-cpu.jsonl'); rr.add_argument('run_id', help="the record's run_id")
+    rr.set_defaults(func=_rerun)
     data = sub.add_parser('data', help='data sets: check that they load').add_subparsers(dest='data_cmd', required=True, metavar='SUBCOMMAND')
     chk = data.add_parser('check', help='load data sets (extracting and decoding them once) and print their sizes and class counts')
     chk.add_argument('names', nargs='*', default=['cifar10'], metavar='NAME', help=f"data sets to check (default: cifar10; known: {', '.join(DATASETS)})")
@@ -121,11 +140,11 @@ def get_parser()->argparse.ArgumentParser:
 def main(argv:list|None=None)->int:
     "Run the `superconv` command line; user errors print one line on stderr and return 2"
     args = get_parser().parse_args(argv)
-    try: args.func(args)
+    try: rc = args.func(args)
     except (ValueError, FileNotFoundError, TypeError, StoreLockedError, PermissionError) as e:
         print(f"superconv: error: {e}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("superconv: interrupted; finished runs are stored, run the same command to resume", file=sys.stderr)
         return 130
-    return 0
+    return rc or 0

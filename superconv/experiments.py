@@ -31,7 +31,7 @@ from .hessian import HessianFreeLR
 # %% auto #0
 __all__ = ['SCHEDULES', 'SCHEMA_VERSION', 'RunSpec', 'git_info', 'device_name', 'provenance', 'SchemaError', 'check_record',
            'StoreLockedError', 'ResultStore', 'EvalEvery', 'TrainClock', 'SkipEpochValidation', 'DivergenceGuard',
-           'run_spec', 'run_specs', 'runs_table', 'plot_curves']
+           'run_spec', 'run_specs', 'spec_of', 'rerun', 'runs_table', 'plot_curves']
 
 # %% ../nbs/05_experiments.ipynb #98f95b9d
 SCHEDULES = ('paper_1cycle', 'fastai_1cycle', 'step', 'clr', 'inv', 'lr_range')
@@ -304,6 +304,30 @@ def run_specs(specs:list, # `RunSpec`s, run in order (range tests first)
             if verbose: print(f"[{i+1}/{len(todo)}] {s.label} seed {s.seed}: {rec['status']}, test accuracy {rec['final']['test_acc']:.2%} "
                               f"after {rec['iterations']} iterations, {time.time()-t:.0f}s", flush=True)
     return new
+
+# %% ../nbs/05_experiments.ipynb #a39cacea
+def spec_of(record:dict)->RunSpec:
+    "The `RunSpec` a stored record was run from (checked against its `run_id`)"
+    d = dict(record['spec']); d['step_pcts'] = tuple(d['step_pcts'])
+    spec = RunSpec(**d)
+    if spec.run_id != record['run_id']: raise ValueError(f"Record {record['run_id']}: its spec hashes to {spec.run_id}; it was written by another version of RunSpec")
+    return spec
+
+def rerun(record:dict|str, # A stored record, or its `run_id` in `store`
+          store:ResultStore|None=None, # The store it came from (where `lr_from` range tests are found)
+          device=None, show:bool=False)->dict:
+    "Train a stored run again; returns the new record, whether its metrics are identical, and what differs"
+    if isinstance(record, str):
+        if store is None: raise ValueError("Rerunning by run_id needs the store that holds it")
+        found = store.find(run_id=record)
+        if found is None: raise ValueError(f"No run {record!r} in {store.path}")
+        record = found
+    new = run_spec(spec_of(record), store, device=device, show=show)
+    keys = ('lr_min', 'lr_max', 'status', 'iterations', 'final', 'evals')
+    diffs = {k: (record.get(k), new.get(k)) for k in keys if record.get(k) != new.get(k)}
+    old_p,new_p = record['provenance'],new['provenance']
+    changed = {k: (old_p.get(k), new_p.get(k)) for k in ('git_sha', 'git_dirty', 'torch', 'fastai', 'device') if old_p.get(k) != new_p.get(k)}
+    return dict(record=new, same=not diffs, diffs=diffs, provenance_changed=changed)
 
 # %% ../nbs/05_experiments.ipynb #4890bf87
 def runs_table(records:list, paper:dict|None=None):

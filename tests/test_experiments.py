@@ -85,3 +85,18 @@ def test_report_plots_sweep_with_paper_panel_and_gaps(archives, tmp_path):
     assert f"Plot: {png}" in text and png.stat().st_size > 10_000
     from PIL import Image
     assert Image.open(png).size[0] > Image.open(tmp_path/'data_size-cpu-curves.png').size[0]   # ours beside the paper's panel
+
+def test_cli_rerun_reproduces_a_stored_record(archives, tmp_path):
+    import json
+    st = ResultStore(tmp_path/'s.jsonl')
+    run_specs(SPECS[:1], st, device='cpu', verbose=False)
+    rid = SPECS[0].run_id
+    r = subprocess.run([SUPERCONV, 'rerun', str(st.path), rid, '--device', 'cpu', '--quiet'], capture_output=True, text=True)
+    assert r.returncode == 0 and 'identical' in r.stdout, r.stdout + r.stderr
+    assert len(st.records()) == 1                                     # a rerun writes nothing
+    rec = st.records()[0]; rec['final']['test_acc'] += 0.1            # a record that does not match its spec any more
+    (tmp_path/'t.jsonl').write_text(json.dumps(rec) + '\n')
+    r = subprocess.run([SUPERCONV, 'rerun', str(tmp_path/'t.jsonl'), rid, '--device', 'cpu', '--quiet'], capture_output=True, text=True)
+    assert r.returncode == 1 and 'differs in: final' in r.stdout, r.stdout + r.stderr
+    r = subprocess.run([SUPERCONV, 'rerun', str(st.path), 'nope'], capture_output=True, text=True)
+    assert r.returncode == 2 and "superconv: error: No run 'nope'" in r.stderr and rid in r.stderr
