@@ -36,6 +36,9 @@ __all__ = ['SCHEDULES', 'SCHEMA_VERSION', 'RunSpec', 'git_info', 'device_name', 
 # %% ../nbs/05_experiments.ipynb #98f95b9d
 SCHEDULES = ('paper_1cycle', 'fastai_1cycle', 'step', 'clr', 'inv', 'lr_range')
 
+def _int(v)->bool: return isinstance(v, (int, np.integer)) and not isinstance(v, bool)
+def _num(v)->bool: return isinstance(v, (int, float, np.integer, np.floating)) and not isinstance(v, bool) and bool(np.isfinite(v))
+
 @dataclass(frozen=True)
 class RunSpec:
     "One training run, declared: what to train, on what, with which schedule"
@@ -64,15 +67,28 @@ class RunSpec:
     hessian_every:int|None=None  # Record the Hessian-free LR estimate every this many iterations
     seed:int=0
 
-    def __post_init__(self):
+    def __post_init__(self):   # fail here, before a sweep starts, not hours into it
         if self.schedule not in SCHEDULES: raise ValueError(f"Unknown schedule {self.schedule!r}; choose one of: {', '.join(SCHEDULES)}")
         data_spec(self.dataset)
         if self.model not in MODELS: raise ValueError(f"Unknown model {self.model!r}; choose one of: {', '.join(MODELS)}")
         if not (isinstance(self.n_iter, int) and self.n_iter > 0): raise ValueError(f"n_iter must be a positive integer, got {self.n_iter!r}")
         if not (isinstance(self.bs, int) and self.bs > 0): raise ValueError(f"bs must be a positive integer, got {self.bs!r}")
         if self.lr_from is None and not (self.lr_max is not None and self.lr_max > 0): raise ValueError(f"lr_max must be a positive number, got {self.lr_max!r}")
-        if self.lr_min is not None and self.lr_max is not None and self.schedule != 'lr_range' and not self.lr_min < self.lr_max:
+        if self.lr_min is not None and not (_num(self.lr_min) and self.lr_min >= 0): raise ValueError(f"lr_min must be a number >= 0, got {self.lr_min!r}")
+        if self.lr_min is not None and self.lr_max is not None and not self.lr_min < self.lr_max:
             raise ValueError(f"lr_min must be smaller than lr_max, got lr_min={self.lr_min} >= lr_max={self.lr_max}")
+        for k in ('n_train', 'eval_every', 'n_val', 'clr_step', 'hessian_every'):
+            v = getattr(self, k)
+            if v is not None and not (_int(v) and v > 0): raise ValueError(f"{k} must be a positive integer or None, got {v!r}")
+        for k,v,lo_ok in (('pct_ann', self.pct_ann, False), ('dropout', self.dropout, True), ('mom', self.mom, True),
+                          *((f'step_pcts[{i}]', x, False) for i,x in enumerate(self.step_pcts))):
+            if not (_num(v) and (0 <= v < 1 if lo_ok else 0 < v < 1)): raise ValueError(f"{k} must be a fraction in {'[0' if lo_ok else '(0'}, 1), got {v!r}")
+        if list(self.step_pcts) != sorted(self.step_pcts): raise ValueError(f"step_pcts must increase, got {self.step_pcts!r}")
+        if self.bn_mom is not None and not (_num(self.bn_mom) and 0 < self.bn_mom <= 1): raise ValueError(f"bn_mom must be in (0, 1] or None, got {self.bn_mom!r}")
+        if not (_num(self.wd) and self.wd >= 0): raise ValueError(f"wd must be a number >= 0, got {self.wd!r}")
+        if not (_num(self.final_div) and self.final_div > 0): raise ValueError(f"final_div must be a positive number, got {self.final_div!r}")
+        if self.pad is not None and not (_int(self.pad) and self.pad >= 0): raise ValueError(f"pad must be an integer >= 0 or None, got {self.pad!r}")
+        if not (_int(self.seed) and self.seed >= 0): raise ValueError(f"seed must be an integer >= 0, got {self.seed!r}")
 
     @property
     def run_id(self)->str:
@@ -167,10 +183,12 @@ class ResultStore:
 
     @contextmanager
     def writer(self):
-        "Hold the store for one sweep; a second concurrent sweep gets `StoreLockedError`"
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        "Hold the store for one sweep; a second concurrent sweep gets `StoreLockedError`, an unwritable folder `PermissionError`"
         lock = self.path.with_name(self.path.name + '.lock')
-        f = open(lock, 'a+')
+        try:   # fail before any training, not when the first run is done
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            open(self.path, 'a').close(); f = open(lock, 'a+')
+        except OSError as e: raise PermissionError(f"Cannot write results to {self.path}: {e.strerror or e}") from None
         try:
             try: fcntl.flock(f, fcntl.LOCK_EX | fcntl.LOCK_NB)
             except BlockingIOError:
