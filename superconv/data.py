@@ -97,6 +97,7 @@ def extract_archive(arch:Path, # A `.tgz`/`.tar` archive holding one top folder
     arch,dest = Path(arch),Path(dest)
     if not arch.is_file(): raise DataNotFoundError(f"Archive not found: {arch}")
     dest.parent.mkdir(parents=True, exist_ok=True)
+    for old in dest.parent.glob(f'.{dest.name}-*'): shutil.rmtree(old, ignore_errors=True)  # left by a killed extraction (callers hold the lock)
     tmp = Path(tempfile.mkdtemp(prefix=f'.{dest.name}-', dir=dest.parent))
     try:
         with tarfile.open(arch) as t:
