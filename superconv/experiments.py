@@ -76,7 +76,8 @@ class RunSpec:
         if self.lr_from is None and not (self.lr_max is not None and self.lr_max > 0): raise ValueError(f"lr_max must be a positive number, got {self.lr_max!r}")
         if self.lr_min is not None and not (_num(self.lr_min) and self.lr_min >= 0): raise ValueError(f"lr_min must be a number >= 0, got {self.lr_min!r}")
         if self.lr_min is not None and self.lr_max is not None and not self.lr_min < self.lr_max:
-            raise ValueError(f"lr_min must be smaller than lr_max, got lr_min={self.lr_min} >= lr_max={self.lr_max}")
+            what = "a range test's start LR must be smaller than its end LR" if self.schedule == 'lr_range' else "lr_min must be smaller than lr_max"
+            raise ValueError(f"{what}, got lr_min={self.lr_min} >= lr_max={self.lr_max}")
         for k in ('n_train', 'eval_every', 'n_val', 'clr_step', 'hessian_every'):
             v = getattr(self, k)
             if v is not None and not (_int(v) and v > 0): raise ValueError(f"{k} must be a positive integer or None, got {v!r}")

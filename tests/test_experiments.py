@@ -66,7 +66,18 @@ def test_second_sweep_refused(tmp_path):
     (['run', 'table1', '--seeds', '0'], 'expected a positive integer'),
     (['lr-range', '--model', 'vgg'], "Unknown model 'vgg'"),
     (['lr-range', '--num-it', '-5'], 'expected a positive integer'),
-    (['lr-range', '--start-lr', '2', '--end-lr', '1'], 'start_lr < end_lr'),
+    (['lr-range', '--start-lr', '2', '--end-lr', '1'], "start LR must be smaller than its end LR"),
+    (['lr-range', '--end-lr', '0'], 'lr_max must be a positive number'),
+    (['lr-range', '--end-lr', 'nan'], 'lr_max must be a positive number'),
+    (['lr-range', '--dataset', 'svhn'], "Unknown data set 'svhn'"),
+    (['lr-range', '--n-train', '60000'], 'larger than the training set'),
+    (['lr-range', '--n-train', '5'], 'smaller than the number of classes'),
+    (['lr-range', '--bs', '0'], 'expected a positive integer'),
+    (['lr-range', '--n-train', '1000', '--bs', '2048'], 'larger than the training set'),
+    (['lr-range', '--bn-mom', '1.5'], 'bn_mom must be in (0, 1]'),
+    (['lr-range', '--wd', '-1'], 'wd must be a number >= 0'),
+    (['lr-range', '--seed', '-1'], 'seed must be an integer >= 0'),
+    (['rerun', 'missing.jsonl', 'abc'], 'No results store at missing.jsonl'),
 ])
 def test_cli_bad_input_one_line(tmp_path, args, msg):
     r = subprocess.run([SUPERCONV, *args, '--out', str(tmp_path)] if args[0] != 'report' else [SUPERCONV, *args], capture_output=True, text=True)
