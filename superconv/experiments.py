@@ -57,7 +57,7 @@ class RunSpec:
     wd:float=1e-4                # L2 weight decay (Caffe-style, not on biases or BatchNorm)
     mom:float=0.9                # Momentum (constant) — or the top of the cycle when `cyc_mom`
     cyc_mom:bool=False           # Cyclical momentum (0.95 → 0.85 → 0.95) for 1cycle
-    pct_ann:float=0.1            # Paper 1cycle: fraction of training annihilating the LR
+    pct_ann:float=0.1            # Paper 1cycle: fraction of training annihilating the LR (0: none)
     final_div:float=1e3          # Paper 1cycle: last LR = lr_min/final_div
     step_pcts:tuple=(0.625, 0.875) # Step schedule: fractions of training where the LR drops ×0.1
     clr_step:int|None=None       # CLR step size (`None`: one cycle over the run)
@@ -81,7 +81,7 @@ class RunSpec:
         for k in ('n_train', 'eval_every', 'n_val', 'clr_step', 'hessian_every'):
             v = getattr(self, k)
             if v is not None and not (_int(v) and v > 0): raise ValueError(f"{k} must be a positive integer or None, got {v!r}")
-        for k,v,lo_ok in (('pct_ann', self.pct_ann, False), ('dropout', self.dropout, True), ('mom', self.mom, True),
+        for k,v,lo_ok in (('pct_ann', self.pct_ann, True), ('dropout', self.dropout, True), ('mom', self.mom, True),
                           *((f'step_pcts[{i}]', x, False) for i,x in enumerate(self.step_pcts))):
             if not (_num(v) and (0 <= v < 1 if lo_ok else 0 < v < 1)): raise ValueError(f"{k} must be a fraction in {'[0' if lo_ok else '(0'}, 1), got {v!r}")
         if list(self.step_pcts) != sorted(self.step_pcts): raise ValueError(f"step_pcts must increase, got {self.step_pcts!r}")

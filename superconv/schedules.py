@@ -77,24 +77,35 @@ DEFAULT_DIV = 10.
 def paper_one_cycle_scheds(n_iter:int,     # Training iterations
                            lr_max:float,   # Peak LR, from the LR range test
                            lr_min:float|None=None, # LR at the start and end of the cycle (`None`: `lr_max/DEFAULT_DIV`)
-                           pct_ann:float=0.1,     # Fraction of training spent annihilating after the cycle
-                           final_div:float=1e3,   # The last LR is `lr_min/final_div`
-                           moms=(0.95,0.85,0.95)  # Cyclical momentum (start, at the LR peak, end); a number: constant; `None`: unscheduled
+                           pct_ann:float=0.1,     # Fraction of training spent annihilating after the cycle (0: none)
+                           final_div:float=1e3,   # The last LR is `lr_min/final_div` …
+                           moms=(0.95,0.85,0.95), # Cyclical momentum (start, at the LR peak, end); a number: constant; `None`: unscheduled
+                           n_ann:int|None=None,   # … or the annihilation's length in iterations (overrides `pct_ann`; 0: none)
+                           final_lr:float|None=None # … or the last LR itself (overrides `final_div`)
                           )->dict:
     "`{'lr': …, 'mom': …}` schedules (functions of `pos`) of the paper's linear 1cycle with annihilation"
     if lr_min is None: lr_min = lr_max/DEFAULT_DIV if isinstance(lr_max, (int, float)) and lr_max > 0 else lr_max
     _check_lrs(lr_max=lr_max, lr_min=lr_min, final_div=final_div)
     if lr_min >= lr_max: raise ValueError(f"lr_min must be smaller than lr_max, got lr_min={lr_min} >= lr_max={lr_max}")
-    _check_frac('pct_ann', pct_ann)
+    if n_ann is not None:
+        if not (isinstance(n_ann, (int, np.integer)) and 0 <= n_ann < n_iter): raise ValueError(f"n_ann must be an integer in [0, n_iter), got {n_ann!r}")
+        pct_ann = n_ann/n_iter
+    elif not (isinstance(pct_ann, (int, float)) and 0 <= pct_ann < 1): raise ValueError(f"pct_ann must be a fraction in [0, 1), got {pct_ann!r}")
+    final = lr_min/final_div if final_lr is None else final_lr
+    if not (isinstance(final, (int, float)) and 0 <= final <= lr_min): raise ValueError(f"final_lr must be in [0, lr_min], got {final!r}")
     moms,n,c = _moms(moms),n_iter,1-pct_ann
-    knots = lambda n: (c*n/2-1, c*n-2, n-1)   # iterations of the peak, of the end of the cycle, of the final LR
-    ok = lambda a,b,e: 1 <= a and a+1 <= b and b+1 <= e   # each phase at least one iteration long
-    a,b,e = knots(n)
-    if not ok(a,b,e): raise ValueError(f"{n_iter} iterations are too few for a cycle with pct_ann={pct_ann}: "
-                                       f"need at least {first(range(n, 10**6), lambda m: ok(*knots(m)))}")
-    xs = [0, a/n, b/n, e/n]
-    res = {'lr': sched_knots(xs, [lr_min, lr_max, lr_min, lr_min/final_div])}
-    if isinstance(moms, tuple): res['mom'] = sched_knots(xs, [*moms, moms[-1]])
+    if pct_ann == 0:   # no annihilation: one cycle over the whole run, ending at lr_min (PyTorch's two-phase OneCycleLR)
+        knots,ys = (lambda n: (n/2-1, n-1)),[lr_min, lr_max, lr_min]
+        ok = lambda a,e: 1 <= a and a+1 <= e
+    else:              # iterations of the peak, of the end of the cycle, of the final LR (PyTorch's three-phase OneCycleLR)
+        knots,ys = (lambda n: (c*n/2-1, c*n-2, n-1)),[lr_min, lr_max, lr_min, final]
+        ok = lambda a,b,e: 1 <= a and a+1 <= b and b+1 <= e   # each phase at least one iteration long
+    ks = knots(n)
+    if not ok(*ks): raise ValueError(f"{n_iter} iterations are too few for a cycle with pct_ann={pct_ann:g}: "
+                                     f"need at least {first(range(n, 10**6), lambda m: ok(*knots(m)))}")
+    xs = [0, *(k/n for k in ks)]
+    res = {'lr': sched_knots(xs, ys)}
+    if isinstance(moms, tuple): res['mom'] = sched_knots(xs, [*moms, moms[-1]][:len(xs)])
     elif moms is not None: res['mom'] = lambda pos: float(moms)
     return res
 
@@ -105,13 +116,15 @@ def fit_paper_one_cycle(self:Learner,
                         lr_max:float|None=None, # Peak LR (`None`: the `Learner`'s `lr`)
                         lr_min:float|None=None, # Start/end LR of the cycle (`None`: `lr_max/DEFAULT_DIV`)
                         n_iter:int|None=None,   # … or iterations of training (as the paper counts)
-                        pct_ann:float=0.1,      # Fraction of training annihilating the LR after the cycle
-                        final_div:float=1e3,    # Final LR = `lr_min/final_div`
+                        pct_ann:float=0.1,      # Fraction of training annihilating the LR after the cycle (0: none) …
+                        final_div:float=1e3,    # Final LR = `lr_min/final_div` …
                         moms=(0.95,0.85,0.95),  # Cyclical momentum; a number: constant; `None`: unscheduled
+                        n_ann:int|None=None,    # … or the annihilation's length in iterations
+                        final_lr:float|None=None, # … or the final LR itself
                         wd=None, cbs=None, reset_opt=False):
     "Fit with the paper's linear 1cycle: `lr_min`→`lr_max`→`lr_min`, then annihilation to `lr_min/final_div`"
     n = _n_iter(self, n_epoch, n_iter)
-    scheds = paper_one_cycle_scheds(n, self.lr if lr_max is None else lr_max, lr_min, pct_ann, final_div, moms)
+    scheds = paper_one_cycle_scheds(n, self.lr if lr_max is None else lr_max, lr_min, pct_ann, final_div, moms, n_ann=n_ann, final_lr=final_lr)
     self.fit_iters(n, scheds, wd=wd, cbs=cbs, reset_opt=reset_opt)
 
 # %% ../nbs/02_schedules.ipynb #c66079e1
