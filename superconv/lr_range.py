@@ -6,7 +6,7 @@ Docs: https://superconv.github.io/superconv/lr_range.html.md"""
 
 # %% ../nbs/03_lr_range.ipynb #c37dae9a
 from __future__ import annotations
-import math
+import math, random
 from copy import deepcopy
 from dataclasses import dataclass, field, asdict
 import numpy as np, torch
@@ -38,6 +38,23 @@ def evaluate(model, dl, loss_func)->tuple:
     return loss/n, correct/n
 
 # %% ../nbs/03_lr_range.ipynb #7ce242cc
+_LAZY = ('_n_inp', '_types')   # what a fastai `TfmdDL` works out from one batch the first time it is iterated (drawing random augmentations)
+
+def _rng_state(dls)->tuple:
+    "Every random state a fit consumes: torch (CPU and CUDA), Python, NumPy, each `DataLoader`'s generator and lazy first pass"
+    return (torch.get_rng_state(), torch.cuda.get_rng_state_all() if torch.cuda.is_available() else None,
+            random.getstate(), np.random.get_state(), [(deepcopy(dl.rng), [hasattr(dl, a) for a in _LAZY]) for dl in dls.loaders])
+
+def _set_rng_state(dls, state):
+    cpu,cuda,py,nps,dl_states = state
+    torch.set_rng_state(cpu)
+    if cuda is not None: torch.cuda.set_rng_state_all(cuda)
+    random.setstate(py); np.random.set_state(nps)
+    for dl,(r,had) in zip(dls.loaders, dl_states):
+        dl.rng = r
+        for a,h in zip(_LAZY, had):
+            if not h and hasattr(dl, a): delattr(dl, a)   # so the next fit draws that first pass, as it would have
+
 class LRRangeTest(Callback):
     "The paper's LR range test: LR from `start_lr` to `end_lr` over `num_it` iterations, test accuracy every `val_every`"
     order,run_valid = 60,False
@@ -47,7 +64,8 @@ class LRRangeTest(Callback):
         p = (i+1)/self.num_it   # the LR reaches `end_lr` at the last iteration, and is never 0
         return self.start_lr + (self.end_lr-self.start_lr)*p if self.linear else self.start_lr*(self.end_lr/self.start_lr)**p
     def before_fit(self):
-        self.state = deepcopy(self.model.state_dict()),deepcopy(self.opt.state_dict())
+        self.state = deepcopy(self.model.state_dict()),deepcopy(self.opt.state_dict())   # weights, BatchNorm statistics, optimizer
+        self.rng = _rng_state(self.dls)
         self.val_dl = _fixed_subset_dl(self.dls.valid, self.n_val, self.seed)
         self.rec = L(),L(),L(),L()    # per iteration: lr, smoothed train loss, train loss, train accuracy
         self.val = L(),L(),L(),L()    # per evaluation: iteration, lr, test loss, test accuracy
@@ -68,7 +86,7 @@ class LRRangeTest(Callback):
     def before_validate(self): raise CancelValidException()
     def after_fit(self):
         self.opt.zero_grad()
-        self.model.load_state_dict(self.state[0]); self.opt.load_state_dict(self.state[1])
+        self.model.load_state_dict(self.state[0]); self.opt.load_state_dict(self.state[1]); _set_rng_state(self.dls, self.rng)
         self.learn.lr_range = LRRangeResult(*[list(map(float, l)) for l in self.rec], *[list(map(float, l)) for l in self.val],
                                             start_lr=self.start_lr, end_lr=self.end_lr, num_it=self.num_it, linear=self.linear,
                                             diverged=self.diverged)
