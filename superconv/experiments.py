@@ -241,7 +241,7 @@ class DivergenceGuard(Callback):
             self.diverged_at = self.train_iter; raise CancelFitException()
 
 # %% ../nbs/05_experiments.ipynb #8f344719
-def _opt_func(): return partial(SGD, decouple_wd=False)   # Caffe's weight decay is L2 added to the gradient
+def _opt_func(spec): return paper_sgd(0.95 if spec.cyc_mom else spec.mom)   # momentum SGD, Caffe's L2 weight decay
 
 def _fit(learn, spec, lr_min, lr_max, cbs):
     s,n = spec.schedule,spec.n_iter
@@ -280,7 +280,7 @@ def run_spec(spec:RunSpec, # The run
     if spec.bn_mom is not None: kw['bn_mom'] = spec.bn_mom
     model = get_model(spec.model, **kw)
     if cl: model = model.to(memory_format=torch.channels_last)
-    learn = Learner(dls, model, opt_func=_opt_func(), metrics=accuracy, wd=spec.wd, wd_bn_bias=False)
+    learn = Learner(dls, model, opt_func=_opt_func(spec), metrics=accuracy, wd=spec.wd, wd_bn_bias=False)
     if device.type == 'cuda' and hasattr(learn, 'to_bf16'): learn.to_bf16()
     rec = dict(schema=SCHEMA_VERSION, run_id=spec.run_id, label=spec.label, seed=spec.seed, spec=asdict(spec), lr_min=lr_min, lr_max=lr_max)
     val_dl = dls.valid if spec.n_val is None else _fixed_subset_dl(dls.valid, spec.n_val, spec.seed)

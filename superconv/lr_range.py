@@ -14,6 +14,7 @@ import matplotlib.pyplot as plt
 from fastcore.all import *
 from fastai.learner import Learner
 from fastai.callback.core import Callback, CancelFitException, CancelValidException
+from .schedules import check_momentum
 
 # %% auto #0
 __all__ = ['evaluate', 'LRRangeTest', 'LRRangeResult']
@@ -70,7 +71,7 @@ class LRRangeTest(Callback):
         self.rec = L(),L(),L(),L()    # per iteration: lr, smoothed train loss, train loss, train accuracy
         self.val = L(),L(),L(),L()    # per evaluation: iteration, lr, test loss, test accuracy
         self.best,self.diverged = math.inf,False
-        if self.mom is not None: self.opt.set_hyper('mom', self.mom)
+        if self.mom is not None: check_momentum(self.opt, self.mom); self.opt.set_hyper('mom', self.mom)
     def before_batch(self): self.opt.set_hyper('lr', self._lr(self.train_iter))
     def after_batch(self):
         i = self.train_iter   # already counted this batch

@@ -12,11 +12,12 @@ from fastcore.all import *
 from fastai.learner import Learner
 from fastai.callback.core import CancelTrainException
 from fastai.callback.schedule import ParamScheduler
+from fastai.optimizer import SGD, sgd_step
 import fastai.callback.progress  # `Learner.no_bar`
 
 # %% auto #0
-__all__ = ['DEFAULT_DIV', 'IterScheduler', 'sched_knots', 'paper_one_cycle_scheds', 'step_scheds', 'clr_scheds', 'inv_scheds',
-           'record_scheds', 'plot_scheds']
+__all__ = ['DEFAULT_DIV', 'IterScheduler', 'paper_sgd', 'check_momentum', 'sched_knots', 'paper_one_cycle_scheds', 'step_scheds',
+           'clr_scheds', 'inv_scheds', 'record_scheds', 'plot_scheds']
 
 # %% ../nbs/02_schedules.ipynb #98f95b9d
 class IterScheduler(ParamScheduler):
@@ -24,6 +25,9 @@ class IterScheduler(ParamScheduler):
     def __init__(self, scheds:dict, # {hyper-parameter name: function of `pos` in [0,1)}
                  total:int): # Training iterations
         super().__init__(scheds); self.total = total
+    def before_fit(self):
+        check_momentum(self.opt, self.scheds.get('mom'))
+        super().before_fit()
     def before_batch(self):
         if self.train_iter >= self.total: raise CancelTrainException()  # the last epoch is partial: go on to validation
         self._update_val(self.train_iter/self.total)
@@ -45,6 +49,20 @@ def fit_iters(self:Learner, n_iter:int, # Training iterations
     "Fit for exactly `n_iter` iterations with hyper-parameters scheduled by `scheds`; validates at each epoch end and at the end"
     n_iter = _n_iter(self, None, n_iter)
     self.fit(math.ceil(n_iter/len(self.dls.train)), cbs=IterScheduler(scheds, n_iter)+L(cbs), wd=wd, reset_opt=reset_opt)
+
+# %% ../nbs/02_schedules.ipynb #0dd65f0c
+def paper_sgd(mom:float=0.9 # Momentum; schedules may change it, but it must not be 0 here for them to have any effect
+             ):
+    "`opt_func` for the paper's optimizer: SGD with (heavy-ball) momentum and L2 weight decay added to the gradient, as in Caffe"
+    return partial(SGD, mom=mom, decouple_wd=False)
+
+def check_momentum(opt, mom=None):
+    "Raise if `mom` (a value, or a schedule of `pos`) asks for momentum that `opt` cannot apply"
+    vals = [mom] if not callable(mom) else [mom(p) for p in (0., 0.25, 0.5, 0.75, 0.99)]
+    if mom is not None and any(v for v in vals) and sgd_step in getattr(opt, 'cbs', []):
+        raise ValueError("This optimizer has no momentum step: fastai's SGD built with mom=0 (its default) ignores the 'mom' "
+                         "hyper-parameter, so scheduling momentum would silently do nothing. Use opt_func=paper_sgd() "
+                         "or partial(SGD, mom=0.9).")
 
 # %% ../nbs/02_schedules.ipynb #d2f83df4
 def sched_knots(xs, # Increasing positions in [0,1]
