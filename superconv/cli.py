@@ -81,6 +81,11 @@ def _rerun(a):
     else: print(f"differs in: {', '.join(r['diffs'])}")
     return 0 if r['same'] else 1
 
+def _docs(a):
+    from superconv.docs import build_site
+    out = build_site(a.out)
+    print(f"docs site: {out/'index.html'}")
+
 def _demo(a):
     print("superconv demo: an accuracy LR range test, then the paper's 1cycle (LRs from the test) against the step schedule, "
           "on CIFAR-10 with ResNet-8 — a few minutes on two CPU cores.\n", flush=True)
@@ -129,6 +134,8 @@ def get_parser()->argparse.ArgumentParser:
     rr = sub.add_parser('rerun', parents=[common], help="train a stored run again from its record and compare the metrics (exit 1 if they differ)")
     rr.add_argument('store', help='a results store (.jsonl), e.g. results/table1-cpu.jsonl'); rr.add_argument('run_id', help="the record's run_id")
     rr.set_defaults(func=_rerun)
+    dc = sub.add_parser('docs', help="build the docs site offline: static HTML from the notebooks' saved outputs (no Quarto, no training)")
+    dc.add_argument('--out', default='_site', help='folder to write (default: _site)'); dc.set_defaults(func=_docs)
     data = sub.add_parser('data', help='data sets: check that they load').add_subparsers(dest='data_cmd', required=True, metavar='SUBCOMMAND')
     chk = data.add_parser('check', help='load data sets (extracting and decoding them once) and print their sizes and class counts')
     chk.add_argument('names', nargs='*', default=['cifar10'], metavar='NAME', help=f"data sets to check (default: cifar10; known: {', '.join(DATASETS)})")

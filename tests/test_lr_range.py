@@ -1,6 +1,7 @@
 "The range test is a measurement: it leaves no trace in the learner, the random streams or the disk"
 import os, torch
-from fastai.vision.all import Learner, SGD, accuracy, set_seed
+from fastai.vision.all import Learner, accuracy, set_seed
+from superconv.schedules import paper_sgd
 from superconv.data import get_dls
 from superconv.models import get_model
 from superconv.lr_range import *
@@ -8,7 +9,7 @@ from superconv.lr_range import *
 def tiny():
     set_seed(0, reproducible=True)
     return Learner(get_dls('cifar10', bs=512, n_train=1_024, seed=0, device='cpu'), get_model('resnet8', bn_mom=0.1),
-                   opt_func=SGD, metrics=accuracy, wd=1e-4)
+                   opt_func=paper_sgd(), metrics=accuracy, wd=1e-4)
 
 def files(p): return sorted(str(f.relative_to(p)) for f in p.rglob('*'))
 
