@@ -82,7 +82,11 @@ def _rerun(a):
     return 0 if r['same'] else 1
 
 def _docs(a):
-    from superconv.docs import build_site
+    from superconv.docs import build_site, readme_from_index
+    if a.readme:
+        from nbdev.config import get_config
+        f = get_config().config_path/'README.md'; f.write_text(readme_from_index())
+        return print(f"wrote {f} from nbs/index.ipynb")
     out = build_site(a.out)
     print(f"docs site: {out/'index.html'}")
 
@@ -135,7 +139,8 @@ def get_parser()->argparse.ArgumentParser:
     rr.add_argument('store', help='a results store (.jsonl), e.g. results/table1-cpu.jsonl'); rr.add_argument('run_id', help="the record's run_id")
     rr.set_defaults(func=_rerun)
     dc = sub.add_parser('docs', help="build the docs site offline: static HTML from the notebooks' saved outputs (no Quarto, no training)")
-    dc.add_argument('--out', default='_site', help='folder to write (default: _site)'); dc.set_defaults(func=_docs)
+    dc.add_argument('--out', default='_site', help='folder to write (default: _site)')
+    dc.add_argument('--readme', action='store_true', help='write README.md from nbs/index.ipynb instead'); dc.set_defaults(func=_docs)
     data = sub.add_parser('data', help='data sets: check that they load').add_subparsers(dest='data_cmd', required=True, metavar='SUBCOMMAND')
     chk = data.add_parser('check', help='load data sets (extracting and decoding them once) and print their sizes and class counts')
     chk.add_argument('names', nargs='*', default=['cifar10'], metavar='NAME', help=f"data sets to check (default: cifar10; known: {', '.join(DATASETS)})")

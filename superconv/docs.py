@@ -13,7 +13,7 @@ from fastcore.all import *
 from fastprogress.fastprogress import progress_bar
 
 # %% auto #0
-__all__ = ['SECTIONS', 'doc_pages', 'prep_nb', 'build_site']
+__all__ = ['SECTIONS', 'README_NOTE', 'doc_pages', 'prep_nb', 'build_site', 'readme_from_index']
 
 # %% ../nbs/08_docs.ipynb #98f95b9d
 SECTIONS = {'index': 'Home', '0': 'Library', '1': 'Lessons, part 1', '2': 'Lessons, part 2', '3': 'Lessons, part 3'}
@@ -158,3 +158,19 @@ def build_site(out:str|Path='_site', # Folder to write (replaced)
     (out/'style.css').write_text(_CSS); (out/'search.js').write_text(_JS)
     (out/'pygments.css').write_text(HtmlFormatter().get_style_defs('.highlight'))
     return out
+
+# %% ../nbs/08_docs.ipynb #de5676d3
+README_NOTE = "<!-- Generated from nbs/index.ipynb by `superconv docs --readme`: edit the notebook, not this file. -->"
+
+def readme_from_index(nbs:str|Path|None=None)->str:
+    "README.md text from `index.ipynb` after nbdev's processing: its markdown and code cells, no outputs"
+    from nbconvert import MarkdownExporter
+    from nbdev.config import get_config
+    from nbdev.serve import proc_nbs
+    nbs = Path(nbs or get_config().nbs_path)
+    procd = Path(proc_nbs(path=str(nbs), n_workers=0, file_glob='index.ipynb'))
+    nb = prep_nb(nbformat.read(procd/'index.ipynb', as_version=4))
+    for c in nb.cells:
+        if c.cell_type == 'code': c.outputs = []
+    md,_ = MarkdownExporter(exclude_output=True).from_notebook_node(nb)
+    return README_NOTE + '\n\n' + re.sub(r'\n{3,}', '\n\n', md).strip() + '\n'

@@ -50,3 +50,7 @@ def test_every_page_renders_in_chromium(site):
     assert not problems, '\n'.join(problems[:20])
     assert {p['url'] for p in pages} <= seen | {'index.html'}     # the navigation reaches every page
     assert (site/'screenshots'/'home.png').stat().st_size > 20_000 and (site/'screenshots'/'lesson.png').stat().st_size > 20_000
+
+def test_readme_is_generated_from_index():
+    from superconv.docs import readme_from_index
+    assert (ROOT/'README.md').read_text() == readme_from_index(ROOT/'nbs'), "README.md is stale: run `superconv docs --readme`"
