@@ -45,8 +45,11 @@ def _list(a):
 
 def _run(a):
     t = time.time()
-    run_suite(a.suite, a.scale, a.seeds, a.out, a.device, show=not a.quiet)
+    recs = run_suite(a.suite, a.scale, a.seeds, a.out, a.device, show=not a.quiet, dry_run=a.dry_run)
     print(f"done in {time.time()-t:.0f}s\n")
+    if a.dry_run:
+        for r in recs: print(f"dry run {r['label']} seed {r['seed']}: {r['status']}, {r['iterations']} iterations, {r['provenance']['device']}")
+        return print(f"{a.suite} at scale {a.scale}: every run works end to end; the real run is `superconv run {a.suite} --scale {a.scale}`")
     print(report_suite(a.suite, a.scale, a.out))
 
 def _report(a): print(report_suite(a.suite, a.scale, a.out, plots=not a.no_plots))
@@ -93,7 +96,7 @@ def _docs(a):
 def _demo(a):
     print("superconv demo: an accuracy LR range test, then the paper's 1cycle (LRs from the test) against the step schedule, "
           "on CIFAR-10 with ResNet-8 — a few minutes on two CPU cores.\n", flush=True)
-    _run(argparse.Namespace(suite='demo', scale='cpu', seeds=1, out=a.out or str(results_dir()/'demo'), device=a.device, quiet=a.quiet))
+    _run(argparse.Namespace(suite='demo', scale='cpu', seeds=1, out=a.out or str(results_dir()/'demo'), device=a.device, quiet=a.quiet, dry_run=False))
 
 # %% ../nbs/09_cli.ipynb #d1767f26
 def _positive_int(v):
@@ -119,6 +122,8 @@ def get_parser()->argparse.ArgumentParser:
     r.add_argument('suite', help=f"one of: {', '.join(SUITES)}")
     r.add_argument('--scale', default='cpu', help="paper (the paper's settings, for a GPU), cpu (≈1 hour on 2 cores), or a suite's extra scale such as cpu-long")
     r.add_argument('--seeds', type=_positive_int, default=3, help='seeds per run (default 3)')
+    r.add_argument('--dry-run', action='store_true', help='every run for 12 iterations on 1,000 images at batch <= 64, stored apart: '
+                   'checks a suite end to end (data, models, schedules, device) before a long run')
     r.set_defaults(func=_run)
     rp = sub.add_parser('report', help="print a suite's table (ours beside the paper's numbers) and write its plots")
     rp.add_argument('suite'); rp.add_argument('--scale', default='cpu'); rp.add_argument('--out', default=None)

@@ -15,8 +15,9 @@ from .lr_range import LRRangeResult
 
 # %% auto #0
 __all__ = ['SUITES', 'PAPER', 'PAPER_STEP', 'PAPER_CLR', 'CPU', 'RESULTS_ENV', 'Suite', 'cpu_range', 'cpu_1cycle', 'cpu_step',
-           'results_dir', 'suite_store', 'run_suite', 'summarize', 'budget_curves', 'headline', 'headline_text',
-           'plot_budgets', 'sweep_curves', 'paper_sweep', 'sweep_gaps', 'plot_sweep', 'markdown_table', 'report_suite']
+           'results_dir', 'suite_store', 'dry_run_spec', 'run_suite', 'summarize', 'budget_curves', 'headline',
+           'headline_text', 'plot_budgets', 'sweep_curves', 'paper_sweep', 'sweep_gaps', 'plot_sweep', 'markdown_table',
+           'report_suite']
 
 # %% ../nbs/06_suites.ipynb #98f95b9d
 @dataclass
@@ -240,10 +241,21 @@ def suite_store(name:str, scale:str='cpu', out=None)->ResultStore:
     if name not in SUITES: raise ValueError(f"Unknown suite {name!r}; choose one of: {', '.join(SUITES)}")
     return ResultStore(results_dir(out)/f'{name}-{scale}.jsonl')
 
-def run_suite(name:str, scale:str='cpu', seeds:int=3, out=None, device=None, show:bool=False)->list:
+def dry_run_spec(spec:RunSpec, n_iter:int=12)->RunSpec:
+    "`spec` shrunk to `n_iter` iterations at batch ≤ 64 on 1,000 images, same model, data set and schedule shape"
+    f = n_iter/spec.n_iter
+    return replace(spec, n_iter=n_iter, n_train=1_000, bs=min(spec.bs, 64), n_val=256, eval_every=n_iter,
+                   clr_step=None if spec.clr_step is None else max(1, round(spec.clr_step*f)),
+                   hessian_every=None if spec.hessian_every is None else max(1, n_iter//3))
+
+def run_suite(name:str, scale:str='cpu', seeds:int=3, out=None, device=None, show:bool=False,
+              dry_run:bool=False # Every run for a few iterations on a small subset, stored apart in `NAME-SCALE-dryrun.jsonl`
+             )->list:
     "Run suite `name` at `scale` (resuming: stored runs are skipped); returns the new records"
     if name not in SUITES: raise ValueError(f"Unknown suite {name!r}; choose one of: {', '.join(SUITES)}")
-    return run_specs(SUITES[name].specs(scale, seeds), suite_store(name, scale, out), device=device, show=show)
+    specs,st = SUITES[name].specs(scale, seeds),suite_store(name, scale, out)
+    if dry_run: specs,st = [dry_run_spec(s) for s in specs],ResultStore(st.path.with_name(f'{name}-{scale}-dryrun.jsonl'))
+    return run_specs(specs, st, device=device, show=show)
 
 def summarize(name:str, scale:str='cpu', out=None):
     "Table of suite `name` at `scale`: ours (mean ± std over seeds) beside the paper's number"

@@ -16,3 +16,11 @@ def test_unknown_dataset_one_line_exit_2():
 def test_missing_archive_one_line(tmp_path):
     r = run('data', 'check', 'cifar100', '--archives', str(tmp_path), env={**os.environ, 'FASTAI_HOME': str(tmp_path/'home')})
     assert r.returncode == 2 and len(r.stderr.strip().splitlines()) == 1 and 'cifar100.tgz' in r.stderr
+
+def test_paper_scale_dry_run(archives, tmp_path):
+    "GPU readiness, checked on a CPU: the paper-scale Table 1 suite end to end, a few iterations of each run"
+    r = subprocess.run([SUPERCONV, 'run', 'table1', '--scale', 'paper', '--seeds', '1', '--dry-run', '--device', 'cpu', '--quiet', '--out', str(tmp_path)],
+                       capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr[-2000:]
+    assert 'dry run step seed 0: ok, 12 iterations' in r.stdout and 'dry run clr seed 0: ok, 12 iterations' in r.stdout
+    assert [p.name for p in tmp_path.glob('*.jsonl')] == ['table1-paper-dryrun.jsonl']   # the real store is untouched
