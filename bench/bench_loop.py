@@ -9,14 +9,15 @@ and off. Writes `bench/results/loop.json` (with provenance) and `bench/results/l
 import argparse, json, time
 from pathlib import Path
 import torch, torch.nn.functional as F
-from fastai.vision.all import Learner, SGD, accuracy
+from fastai.vision.all import Learner, accuracy
+from superconv.schedules import paper_sgd
 from superconv.data import get_dls
 from superconv.models import get_model
 from superconv.experiments import provenance, SkipEpochValidation
 
 def fastai_img_s(dls, model, iters, lr=0.1):
     "Images/s of `learn.fit_one_cycle` over `iters` training iterations (validation skipped), after one warm-up fit"
-    learn = Learner(dls, model, opt_func=SGD, wd=1e-4, metrics=accuracy, cbs=SkipEpochValidation())   # time training only
+    learn = Learner(dls, model, opt_func=paper_sgd(), wd=1e-4, metrics=accuracy, cbs=SkipEpochValidation())   # time training only
     with learn.no_bar(), learn.no_logging():
         learn.fit_one_cycle(1, lr)   # warm-up
         t = time.perf_counter(); learn.fit_one_cycle(1, lr); dt = time.perf_counter()-t
