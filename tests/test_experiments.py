@@ -20,14 +20,14 @@ def n_lines(p): return len(p.read_text().splitlines()) if p.exists() else 0
 def test_kill_and_resume_loses_and_repeats_nothing(archives, tmp_path):
     "SIGKILL a real sweep at random moments (in imports, in training, between runs), resume it each time, compare with an uninterrupted sweep"
     import random
-    ref = sweep(tmp_path/'ref.jsonl'); t = time.time(); assert ref.wait(timeout=600) == 0, ref.stderr.read().decode()
-    clean_s, p, rng = time.time()-t, tmp_path/'sweep.jsonl', random.Random(0)
-    kills, counts = 0, []
-    for _ in range(5):
-        proc = sweep(p); time.sleep(rng.uniform(0.1, 1.0)*clean_s)
+    ref = sweep(tmp_path/'ref.jsonl'); assert ref.wait(timeout=600) == 0, ref.stderr.read().decode()
+    p, rng, kills, counts = tmp_path/'sweep.jsonl', random.Random(0), 0, []
+    for target in (0, 1, 1, 2, 3):   # wait for that many stored runs, then kill at a random moment (imports, training or a write)
+        proc = sweep(p); t = time.time()
+        while n_lines(p) < target and proc.poll() is None and time.time()-t < 300: time.sleep(0.02)
+        time.sleep(rng.uniform(0, 1.5))
         if proc.poll() is None: proc.send_signal(signal.SIGKILL); kills += 1
         proc.wait(); counts.append(n_lines(p))
-        if n_lines(p) == len(SPECS): break
     proc = sweep(p); assert proc.wait(timeout=600) == 0, proc.stderr.read().decode()
     got,want = ResultStore(p).records(),ResultStore(tmp_path/'ref.jsonl').records()
     assert kills >= 3, (kills, counts)

@@ -1,6 +1,6 @@
 "Schedules, range tests and the Hessian-free estimate on the real data path (the notebooks test them on synthetic learners)"
 import numpy as np, pytest, torch
-from fastai.vision.all import Learner, SGD, accuracy, set_seed
+from fastai.vision.all import Learner, accuracy, set_seed
 from superconv.data import get_dls
 from superconv.models import get_model
 from superconv.schedules import *
@@ -10,7 +10,7 @@ from superconv.hessian import *
 @pytest.fixture(scope='module')
 def dls(archives): return get_dls('cifar10', bs=512, n_train=1_536, device='cpu')   # 3 batches an epoch
 
-def learner(dls, name='resnet8'): return Learner(dls, get_model(name, bn_mom=0.2), opt_func=SGD, metrics=accuracy)
+def learner(dls, name='resnet8'): return Learner(dls, get_model(name, bn_mom=0.2), opt_func=paper_sgd(), metrics=accuracy)
 
 def test_partial_last_epoch_logs_every_column(dls):
     learn = learner(dls)
@@ -28,7 +28,7 @@ def test_step_drops_at_paper_fractions():
 @pytest.mark.parametrize('kw,msg', [
     (dict(lr_max=0), 'lr_max must be a positive number'),
     (dict(lr_max=1.0, lr_min=2.0), 'lr_min must be smaller than lr_max'),
-    (dict(lr_max=1.0, pct_ann=1.0), r'pct_ann must be a fraction in \(0, 1\)'),
+    (dict(lr_max=1.0, pct_ann=1.0), r'pct_ann must be a fraction in \[0, 1\)'),
     (dict(lr_max=1.0, final_div=0), 'final_div must be a positive number'),
 ])
 def test_paper_one_cycle_rejects(kw, msg):
