@@ -17,7 +17,7 @@ from fastai.callback.core import Callback, CancelFitException, CancelValidExcept
 from .schedules import check_momentum
 
 # %% auto #0
-__all__ = ['evaluate', 'LRRangeTest', 'LRRangeResult']
+__all__ = ['evaluate', 'LRRangeTest', 'noise_sd', 'RangeSuggestion', 'suggest_lrs', 'LRRangeResult']
 
 # %% ../nbs/03_lr_range.ipynb #98f95b9d
 def _fixed_subset_dl(dl, n:int, seed:int=0):
@@ -92,6 +92,51 @@ class LRRangeTest(Callback):
                                             start_lr=self.start_lr, end_lr=self.end_lr, num_it=self.num_it, linear=self.linear,
                                             diverged=self.diverged)
 
+# %% ../nbs/03_lr_range.ipynb #5f69b0c5
+def noise_sd(y)->float:
+    "Robust estimate of the noise on evenly spaced points `y`: MAD of second differences (for white noise their variance is 6σ²)"
+    y = np.asarray(y, dtype=float)
+    if len(y) < 4: return 0.
+    d2 = y[:-2] - 2*y[1:-1] + y[2:]
+    return float(1.4826*np.median(np.abs(d2 - np.median(d2)))/np.sqrt(6))
+
+def _top_lr(lrs, a, tol, to_end):
+    "(lr_max, first, last index of the top): the run of points within `tol` of the best, around the best"
+    i = int(np.argmax(a)); near = a >= a[i] - tol
+    j = i
+    while j+1 < len(a) and near[j+1]: j += 1
+    k = i
+    while k > 0 and near[k-1]: k -= 1
+    if to_end and j == len(a)-1: return float(lrs[j]),k,j   # never stopped improving: the largest LR that still trains
+    lo = lrs[k] if lrs[k] > 0 else lrs[min(k+1, j)]
+    return float(np.sqrt(lo*lrs[j])),k,j
+
+@dataclass
+class RangeSuggestion:
+    "The paper's (lr_min, lr_max) read off a range test's raw accuracy points, and how sure the reading is"
+    lr_min:float; lr_max:float   # the cycle's bounds
+    top_lo:float; top_hi:float   # LRs spanned by the top: the points within noise of the best
+    noise:float                  # estimated noise of one accuracy point
+    confidence:float             # share of re-noised curves whose lr_max lies within ×1.5 of `lr_max`
+    def __iter__(self): return iter((self.lr_min, self.lr_max))
+
+def suggest_lrs(lrs, # LR at each evaluation
+                accs, # Test accuracy at each evaluation (raw, not smoothed)
+                div:float=4., # lr_min = lr_max/div (the paper: 3–4)
+                tol:float|None=None, # How far below the best a point may be and still count as the top (`None`: max(2×noise, 0.01))
+                to_end:bool=True, # A top that reaches the last point puts lr_max there (accuracy never stopped improving)
+                n_boot:int=200, seed:int=0)->RangeSuggestion:
+    "lr_max at the top of the raw accuracy-vs-LR points, lr_min = lr_max/`div`, with a confidence from re-noised copies"
+    lrs,a = np.asarray(lrs, dtype=float),np.asarray(accs, dtype=float)
+    if len(a) == 0 or len(a) != len(lrs): raise ValueError(f"Need as many LRs as accuracies (and at least one), got {len(lrs)} and {len(a)}")
+    if not np.isfinite(a).all(): raise ValueError("Accuracies must be finite")
+    sd = noise_sd(a); t = max(2*sd, 0.01) if tol is None else tol
+    lr_max,k,j = _top_lr(lrs, a, t, to_end)
+    rng = np.random.default_rng(seed)
+    boot = np.array([_top_lr(lrs, a + rng.normal(0, max(sd, 0.005), len(a)), t, to_end)[0] for _ in range(n_boot)])
+    conf = float(np.mean((boot >= lr_max/1.5) & (boot <= lr_max*1.5))) if n_boot else float('nan')
+    return RangeSuggestion(lr_max/div, lr_max, float(lrs[k]), float(lrs[j]), sd, conf)
+
 # %% ../nbs/03_lr_range.ipynb #d1767f26
 @dataclass
 class LRRangeResult:
@@ -100,22 +145,19 @@ class LRRangeResult:
     val_iters:list; val_lrs:list; val_losses:list; val_accs:list  # per evaluation
     start_lr:float=0.; end_lr:float=3.; num_it:int=0; linear:bool=True; diverged:bool=False
 
-    def peak_index(self, smooth:int=3)->int:
-        "Index of the evaluation where test accuracy, averaged over `smooth` neighbouring evaluations, peaks"
-        a = np.asarray(self.val_accs, dtype=float)
-        if smooth > 1 and len(a) >= smooth: a = np.convolve(np.pad(a, smooth//2, mode='edge'), np.ones(smooth)/smooth, mode='valid')
-        return int(np.argmax(a))
-
     @property
     def peak(self)->tuple:
-        "(LR, test accuracy) at the peak of the smoothed accuracy curve (a single noisy evaluation does not make a peak)"
-        i = self.peak_index()
+        "(LR, test accuracy) of the best evaluation, as measured"
+        i = int(np.argmax(self.val_accs))
         return self.val_lrs[i],self.val_accs[i]
 
+    def suggestion(self, div:float=4., **kwargs)->RangeSuggestion:
+        "The paper's reading of the raw points (`suggest_lrs`); a diverged test's top never counts as reaching the end"
+        return suggest_lrs(self.val_lrs, self.val_accs, div=div, to_end=not self.diverged and self.val_iters[-1] >= self.num_it, **kwargs)
+
     def suggest(self, div:float=4.)->tuple:
-        "(lr_min, lr_max) for a cycle: `lr_max` at the accuracy peak, `lr_min` = `lr_max/div` (the paper: 3–4)"
-        lr_max = self.peak[0]
-        return lr_max/div, lr_max
+        "(lr_min, lr_max) for a cycle: `lr_max` at the top of the accuracy curve, `lr_min` = `lr_max/div` (the paper: 3–4)"
+        return tuple(self.suggestion(div))
 
     def super_convergence_likely(self, keep:float=0.8)->bool:
         "Did accuracy stay high at large LR? The test reached `end_lr` and the last accuracy is ≥ `keep` × the peak"
@@ -140,8 +182,10 @@ class LRRangeResult:
         ax2.plot(self.lrs, self.smooth_losses, color='C1', alpha=0.6, label='train loss (smoothed)')
         ax2.set_ylabel('train loss', color='C1')
         if show_suggestion:
-            lo,hi = self.suggest()
-            for v,ls in ((lo,':'),(hi,'--')): ax.axvline(v, color='grey', ls=ls)
+            s = self.suggestion()
+            ax.axvspan(s.top_lo, s.top_hi, color='C0', alpha=0.08, label='top (within noise of the best)')
+            for v,ls,n in ((s.lr_min,':','lr_min'),(s.lr_max,'--',f'lr_max (confidence {s.confidence:.0%})')): ax.axvline(v, color='grey', ls=ls, label=n)
+            ax.legend(fontsize=8, loc='lower right')
         ax.set_title(title or f"LR range test, {self.num_it} iterations")
         return ax
 

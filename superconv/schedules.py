@@ -8,6 +8,7 @@ Docs: https://superconv.github.io/superconv/schedules.html.md"""
 from __future__ import annotations
 import math
 import numpy as np
+import matplotlib.pyplot as plt
 from fastcore.all import *
 from fastai.learner import Learner
 from fastai.callback.core import CancelTrainException
@@ -17,7 +18,8 @@ import fastai.callback.progress  # `Learner.no_bar`
 
 # %% auto #0
 __all__ = ['DEFAULT_DIV', 'IterScheduler', 'paper_sgd', 'check_momentum', 'sched_knots', 'paper_one_cycle_scheds', 'step_scheds',
-           'clr_scheds', 'inv_scheds', 'record_scheds', 'plot_scheds']
+           'clr_scheds', 'inv_scheds', 'record_scheds', 'plot_scheds', 'fastai_to_torch', 'torch_to_fastai',
+           'paper_to_torch', 'torch_to_paper', 'convert_one_cycle']
 
 # %% ../nbs/02_schedules.ipynb #98f95b9d
 class IterScheduler(ParamScheduler):
@@ -75,8 +77,10 @@ def sched_knots(xs, # Increasing positions in [0,1]
 
 # %% ../nbs/02_schedules.ipynb #89290b49
 def _check_lrs(**lrs):
+    "Raise unless each value is a positive finite number, or an array of them (one per parameter group)"
     for k,v in lrs.items():
-        if not isinstance(v, (int, float, np.floating, np.integer)) or isinstance(v, bool) or not v > 0 or not math.isfinite(v):
+        vs = v if isinstance(v, np.ndarray) else [v]
+        if not all(isinstance(x, (int, float, np.floating, np.integer)) and not isinstance(x, bool) and x > 0 and math.isfinite(x) for x in vs):
             raise ValueError(f"{k} must be a positive number, got {v!r}")
 
 def _check_frac(name, v):
@@ -89,21 +93,65 @@ def _moms(moms):
     if len(moms) != 3: raise ValueError(f"moms must be (start, middle, end), a number or None, got {moms!r}")
     return moms
 
+# %% ../nbs/02_schedules.ipynb #60f96770
+def _group_vals(name, v):
+    "`v` if a number, else a float array with one value per parameter group (a slice needs a `Learner` to be spread)"
+    if isinstance(v, slice): raise ValueError(f"{name}={v!r}: a slice is spread over a Learner's parameter groups; "
+                                              "use the Learner's fit_… method, or give one value per group")
+    if not isinstance(v, (list, tuple, np.ndarray)): return v
+    vs = list(v) if not isinstance(v, np.ndarray) or v.ndim == 1 else []
+    if not vs or not all(isinstance(x, (int, float, np.floating, np.integer)) and not isinstance(x, bool) for x in vs):
+        raise ValueError(f"{name} must be a number or a list of one number per parameter group, got {v!r}")
+    return vs[0] if len(vs) == 1 else np.array(vs, dtype=float)
+
+def _last(v): return v[-1] if np.ndim(v) else v   # the last group's value: fastai's head, the one `Recorder` records
+
+def _same_ratios(**vs):
+    "Raise unless `vs` are all numbers, or all one per parameter group in the same ratios (a 0: zero in every group)"
+    (k0,v0),*rest = [(k,v) for k,v in vs.items() if v is not None]
+    for k,v in rest:
+        if np.ndim(v) == np.ndim(v0) == 0 or (np.ndim(v) == 0 and v == 0): continue
+        if np.ndim(v) != np.ndim(v0) or len(v) != len(v0) or not np.allclose(v*v0[-1], v0*v[-1], rtol=1e-9, atol=0):
+            raise ValueError(f"{k} and {k0} must both be numbers, or both one per parameter group in the same ratios, so that "
+                             f"every group keeps its ratio to the others: got {k}={v!r}, {k0}={v0!r}")
+
+def _per_group(f, lrs):
+    "The schedule `f` of the last group's LR, scaled to every group of `lrs` (a number: `f` itself)"
+    if np.ndim(lrs) == 0: return f
+    m = lrs/lrs[-1]
+    return lambda pos: m*f(pos)
+
+def _learner_lrs(learn, name, v):
+    "`v` spread over `learn`'s parameter groups if a slice (as fastai does), checked to have one value per group if a list"
+    if not isinstance(v, (slice, list, tuple, np.ndarray)): return v
+    if learn.opt is None: learn.create_opt()
+    n = len(learn.opt.param_lists)
+    if isinstance(v, slice):
+        _check_lrs(**{f'{name}.stop': v.stop}, **({f'{name}.start': v.start} if v.start else {}))
+        return listify(even_mults(v.start, v.stop, n)) if v.start else [v.stop/10]*(n-1) + [v.stop]   # fastai's `Optimizer.set_hyper`
+    k = v.size if isinstance(v, np.ndarray) else len(v)
+    if k not in (1, n): raise ValueError(f"{name} has {k} values for {n} parameter groups")
+    return v
+
 # %% ../nbs/02_schedules.ipynb #09eab3ea
 DEFAULT_DIV = 10.
 
 def paper_one_cycle_scheds(n_iter:int,     # Training iterations
-                           lr_max:float,   # Peak LR, from the LR range test
-                           lr_min:float|None=None, # LR at the start and end of the cycle (`None`: `lr_max/DEFAULT_DIV`)
+                           lr_max:float|list, # Peak LR, from the LR range test (a list: one per parameter group)
+                           lr_min:float|list|None=None, # LR at the start and end of the cycle (`None`: `lr_max/DEFAULT_DIV`)
                            pct_ann:float=0.1,     # Fraction of training spent annihilating after the cycle (0: none)
                            final_div:float=1e3,   # The last LR is `lr_min/final_div` …
                            moms=(0.95,0.85,0.95), # Cyclical momentum (start, at the LR peak, end); a number: constant; `None`: unscheduled
                            n_ann:int|None=None,   # … or the annihilation's length in iterations (overrides `pct_ann`; 0: none)
-                           final_lr:float|None=None # … or the last LR itself (overrides `final_div`)
+                           final_lr:float|list|None=None # … or the last LR itself (overrides `final_div`)
                           )->dict:
     "`{'lr': …, 'mom': …}` schedules (functions of `pos`) of the paper's linear 1cycle with annihilation"
-    if lr_min is None: lr_min = lr_max/DEFAULT_DIV if isinstance(lr_max, (int, float)) and lr_max > 0 else lr_max
-    _check_lrs(lr_max=lr_max, lr_min=lr_min, final_div=final_div)
+    lr_max = _group_vals('lr_max', lr_max); _check_lrs(lr_max=lr_max)
+    lr_min = lr_max/DEFAULT_DIV if lr_min is None else _group_vals('lr_min', lr_min)
+    final_lr = _group_vals('final_lr', final_lr)
+    _check_lrs(lr_min=lr_min, final_div=final_div)
+    _same_ratios(lr_max=lr_max, lr_min=lr_min, final_lr=final_lr)
+    lrs,lr_max,lr_min,final_lr = lr_max,_last(lr_max),_last(lr_min),_last(final_lr)
     if lr_min >= lr_max: raise ValueError(f"lr_min must be smaller than lr_max, got lr_min={lr_min} >= lr_max={lr_max}")
     if n_ann is not None:
         if not (isinstance(n_ann, (int, np.integer)) and 0 <= n_ann < n_iter): raise ValueError(f"n_ann must be an integer in [0, n_iter), got {n_ann!r}")
@@ -122,7 +170,7 @@ def paper_one_cycle_scheds(n_iter:int,     # Training iterations
     if not ok(*ks): raise ValueError(f"{n_iter} iterations are too few for a cycle with pct_ann={pct_ann:g}: "
                                      f"need at least {first(range(n, 10**6), lambda m: ok(*knots(m)))}")
     xs = [0, *(k/n for k in ks)]
-    res = {'lr': sched_knots(xs, ys)}
+    res = {'lr': _per_group(sched_knots(xs, ys), lrs)}
     if isinstance(moms, tuple): res['mom'] = sched_knots(xs, [*moms, moms[-1]][:len(xs)])
     elif moms is not None: res['mom'] = lambda pos: float(moms)
     return res
@@ -131,74 +179,78 @@ def paper_one_cycle_scheds(n_iter:int,     # Training iterations
 @patch
 def fit_paper_one_cycle(self:Learner,
                         n_epoch:int|None=None, # Epochs of training …
-                        lr_max:float|None=None, # Peak LR (`None`: the `Learner`'s `lr`)
-                        lr_min:float|None=None, # Start/end LR of the cycle (`None`: `lr_max/DEFAULT_DIV`)
+                        lr_max:float|slice|list|None=None, # Peak LR (`None`: the `Learner`'s `lr`; a slice or list: per parameter group)
+                        lr_min:float|slice|list|None=None, # Start/end LR of the cycle (`None`: `lr_max/DEFAULT_DIV`)
                         n_iter:int|None=None,   # … or iterations of training (as the paper counts)
                         pct_ann:float=0.1,      # Fraction of training annihilating the LR after the cycle (0: none) …
                         final_div:float=1e3,    # Final LR = `lr_min/final_div` …
                         moms=(0.95,0.85,0.95),  # Cyclical momentum; a number: constant; `None`: unscheduled
                         n_ann:int|None=None,    # … or the annihilation's length in iterations
-                        final_lr:float|None=None, # … or the final LR itself
+                        final_lr:float|slice|list|None=None, # … or the final LR itself
                         wd=None, cbs=None, reset_opt=False):
     "Fit with the paper's linear 1cycle: `lr_min`→`lr_max`→`lr_min`, then annihilation to `lr_min/final_div`"
     n = _n_iter(self, n_epoch, n_iter)
-    scheds = paper_one_cycle_scheds(n, self.lr if lr_max is None else lr_max, lr_min, pct_ann, final_div, moms, n_ann=n_ann, final_lr=final_lr)
+    lr_max,lr_min,final_lr = (_learner_lrs(self, k, v) for k,v in (('lr_max', self.lr if lr_max is None else lr_max), ('lr_min', lr_min), ('final_lr', final_lr)))
+    scheds = paper_one_cycle_scheds(n, lr_max, lr_min, pct_ann, final_div, moms, n_ann=n_ann, final_lr=final_lr)
     self.fit_iters(n, scheds, wd=wd, cbs=cbs, reset_opt=reset_opt)
 
 # %% ../nbs/02_schedules.ipynb #c66079e1
-def step_scheds(n_iter:int, lr:float=0.35, pcts=(0.625, 0.875), gamma:float=0.1, mom:float|None=0.9)->dict:
+def step_scheds(n_iter:int, lr:float|list=0.35, pcts=(0.625, 0.875), gamma:float=0.1, mom:float|None=0.9)->dict:
     "`{'lr': …, 'mom': …}` of a piecewise-constant LR: `lr`, times `gamma` at each fraction `pcts` of `n_iter` iterations"
-    _check_lrs(lr=lr, gamma=gamma)
+    lrs = _group_vals('lr', lr); _check_lrs(lr=lrs, gamma=gamma); lr = _last(lrs)
     pcts = tuple(pcts)
     for p in pcts: _check_frac('each of pcts', p)
     if list(pcts) != sorted(pcts): raise ValueError(f"pcts must increase, got {pcts}")
     ms = np.array([math.floor(p*n_iter + 0.5) for p in pcts])   # milestones in iterations, halves rounded up
-    res = {'lr': lambda pos: float(lr*gamma**(ms <= round(pos*n_iter)).sum())}
+    res = {'lr': _per_group(lambda pos: float(lr*gamma**(ms <= round(pos*n_iter)).sum()), lrs)}
     if mom is not None: res['mom'] = lambda pos: float(mom)
     return res
 
 @patch
-def fit_step(self:Learner, n_epoch:int|None=None, lr:float=0.35, pcts=(0.625, 0.875), gamma:float=0.1,
+def fit_step(self:Learner, n_epoch:int|None=None, lr:float|slice|list=0.35, pcts=(0.625, 0.875), gamma:float=0.1,
              n_iter:int|None=None, mom:float|None=0.9, wd=None, cbs=None, reset_opt=False):
     "Fit with the paper's piecewise-constant baseline: `lr`, multiplied by `gamma` at fractions `pcts` of training"
     n = _n_iter(self, n_epoch, n_iter)
-    self.fit_iters(n, step_scheds(n, lr, pcts, gamma, mom), wd=wd, cbs=cbs, reset_opt=reset_opt)
+    self.fit_iters(n, step_scheds(n, _learner_lrs(self, 'lr', lr), pcts, gamma, mom), wd=wd, cbs=cbs, reset_opt=reset_opt)
 
 # %% ../nbs/02_schedules.ipynb #4890bf87
-def clr_scheds(n_iter:int, lr_min:float, lr_max:float, step_size:int, mom:float|None=0.9)->dict:
+def clr_scheds(n_iter:int, lr_min:float|list, lr_max:float|list, step_size:int, mom:float|None=0.9)->dict:
     "`{'lr': …, 'mom': …}` of triangular cyclical LRs between `lr_min` and `lr_max`, half-cycle `step_size` iterations"
-    _check_lrs(lr_min=lr_min, lr_max=lr_max)
+    lr_min,lr_max = _group_vals('lr_min', lr_min),_group_vals('lr_max', lr_max)
+    _check_lrs(lr_min=lr_min, lr_max=lr_max); _same_ratios(lr_max=lr_max, lr_min=lr_min)
+    lrs,lr_min,lr_max = lr_max,_last(lr_min),_last(lr_max)
     if lr_min >= lr_max: raise ValueError(f"lr_min must be smaller than lr_max, got lr_min={lr_min} >= lr_max={lr_max}")
     if not isinstance(step_size, (int, np.integer)) or step_size <= 0: raise ValueError(f"step_size must be a positive integer, got {step_size!r}")
     def _lr(pos):
         i = pos*n_iter
         x = abs(i/step_size - 2*math.floor(1 + i/(2*step_size)) + 1)
         return lr_min + (lr_max-lr_min)*max(0., 1-x)
-    res = {'lr': _lr}
+    res = {'lr': _per_group(_lr, lrs)}
     if mom is not None: res['mom'] = lambda pos: float(mom)
     return res
 
 @patch
-def fit_clr(self:Learner, n_epoch:int|None=None, lr_min:float=0.1, lr_max:float=3.0, step_size:int|None=None,
+def fit_clr(self:Learner, n_epoch:int|None=None, lr_min:float|slice|list=0.1, lr_max:float|slice|list=3.0, step_size:int|None=None,
             n_iter:int|None=None, mom:float|None=0.9, wd=None, cbs=None, reset_opt=False):
     "Fit with triangular CLR between `lr_min` and `lr_max` (`step_size` `None`: one cycle over all of training)"
     n = _n_iter(self, n_epoch, n_iter)
+    lr_min,lr_max = _learner_lrs(self, 'lr_min', lr_min),_learner_lrs(self, 'lr_max', lr_max)
     self.fit_iters(n, clr_scheds(n, lr_min, lr_max, n//2 if step_size is None else step_size, mom), wd=wd, cbs=cbs, reset_opt=reset_opt)
 
 # %% ../nbs/02_schedules.ipynb #57203679
-def inv_scheds(n_iter:int, lr:float=0.01, gamma:float=1e-4, power:float=0.75, mom:float|None=0.9)->dict:
+def inv_scheds(n_iter:int, lr:float|list=0.01, gamma:float=1e-4, power:float=0.75, mom:float|None=0.9)->dict:
     "`{'lr': …, 'mom': …}` of Caffe's `inv` policy: `lr`·(1 + `gamma`·iteration)^(−`power`)"
-    _check_lrs(lr=lr, gamma=gamma, power=power)
-    res = {'lr': lambda pos: float(lr*(1 + gamma*pos*n_iter)**(-power))}
+    lrs = _group_vals('lr', lr); _check_lrs(lr=lrs, gamma=gamma, power=power); lr = _last(lrs)
+    res = {'lr': _per_group(lambda pos: float(lr*(1 + gamma*pos*n_iter)**(-power)), lrs)}
     if mom is not None: res['mom'] = lambda pos: float(mom)
     return res
 
 @patch
-def fit_inv(self:Learner, n_epoch:int|None=None, lr:float=0.01, gamma:float=1e-4, power:float=0.75,
+def fit_inv(self:Learner, n_epoch:int|None=None, lr:float|slice|list=0.01, gamma:float=1e-4, power:float=0.75,
             n_iter:int|None=None, mom:float|None=0.9, wd=None, cbs=None, reset_opt=False):
     "Fit with Caffe's inverse-decay LR policy (the paper's MNIST baseline)"
     n = _n_iter(self, n_epoch, n_iter)
-    self.fit_iters(n, inv_scheds(n, lr, gamma, power, mom), wd=wd, cbs=cbs, reset_opt=reset_opt)
+    self.fit_iters(n, inv_scheds(n, _learner_lrs(self, 'lr', lr), gamma, power, mom), wd=wd, cbs=cbs, reset_opt=reset_opt)
 
 # %% ../nbs/02_schedules.ipynb #68098104
 def record_scheds(fits:dict, # {label: function(learn) that trains `learn`}
@@ -222,3 +274,101 @@ def plot_scheds(recs:dict, figsize=(11,3.5)):
     axs[0].legend(fontsize=8)
     fig.tight_layout()
     return fig
+
+# %% ../nbs/02_schedules.ipynb #2df1bcf6
+def _check_iters(name, n, least=1):
+    if not isinstance(n, (int, np.integer)) or isinstance(n, bool) or n < least: raise ValueError(f"{name} must be an integer >= {least}, got {n!r}")
+    return int(n)
+
+def _plain(v): return v.tolist() if isinstance(v, np.ndarray) else float(v)
+
+def fastai_to_torch(n_iter:int,           # Training iterations: `n_epoch*len(dls.train)`
+                    lr_max:float|list,     # Peak LR (a list: one per parameter group)
+                    div:float=25.,         # Start LR = `lr_max/div`
+                    div_final:float=1e5,   # Last LR = `lr_max/div_final`
+                    pct_start:float=0.25,  # Fraction of training warming up
+                    moms=(0.95,0.85,0.95)  # Momentum at the start, at the peak and at the end (fastai's `Learner.moms`)
+                   )->dict:
+    "Keyword arguments of PyTorch's `OneCycleLR` giving fastai's `fit_one_cycle` LR and momentum at each of `n_iter` iterations"
+    n = _check_iters('n_iter', n_iter); lr_max = _group_vals('lr_max', lr_max)
+    _check_lrs(lr_max=lr_max, div=div, div_final=div_final); _check_frac('pct_start', pct_start)
+    moms = _moms(moms)
+    if not isinstance(moms, tuple) or moms[0] != moms[2]:
+        raise ValueError(f"OneCycleLR's momentum ends where it starts (max_momentum): fastai's moms={moms!r} must be (a, b, a)")
+    return dict(max_lr=_plain(lr_max), total_steps=n+1, pct_start=(pct_start*n+1)/(n+1), anneal_strategy='cos', three_phase=False,
+                div_factor=float(div), final_div_factor=div_final/div, cycle_momentum=True, max_momentum=moms[0], base_momentum=moms[1])
+
+def torch_to_fastai(total_steps:int, max_lr:float|list, pct_start:float=0.3, anneal_strategy:str='cos', div_factor:float=25.,
+                    final_div_factor:float=1e4, three_phase:bool=False, cycle_momentum:bool=True,
+                    base_momentum:float=0.85, max_momentum:float=0.95 # `OneCycleLR`'s arguments, with its defaults
+                   )->dict:
+    "`n_iter` and `fit_one_cycle`'s keyword arguments giving `OneCycleLR`'s LR and momentum at its first `n_iter = total_steps-1` steps"
+    if anneal_strategy != 'cos': raise ValueError(f"fastai's fit_one_cycle anneals along cosines only: anneal_strategy={anneal_strategy!r} cannot be expressed")
+    if three_phase: raise ValueError("fastai's fit_one_cycle has two phases, up to lr_max and down to the last LR: three_phase=True cannot be expressed")
+    if not cycle_momentum: raise ValueError("fastai's fit_one_cycle always schedules momentum: cycle_momentum=False cannot be expressed "
+                                            "(base_momentum=max_momentum gives a constant)")
+    T = _check_iters('total_steps', total_steps, 2); lr = _group_vals('max_lr', max_lr)
+    _check_lrs(max_lr=lr, div_factor=div_factor, final_div_factor=final_div_factor)
+    n = T-1; pct = (pct_start*T - 1)/n
+    if not 0 < pct < 1: raise ValueError(f"fastai's peak must fall inside training: OneCycleLR's, at step pct_start·total_steps-1 = {pct*n:g}, is not in (0, {n})")
+    return dict(n_iter=n, lr_max=_plain(lr), div=float(div_factor), div_final=div_factor*final_div_factor, pct_start=pct,
+                moms=(max_momentum, base_momentum, max_momentum))
+
+# %% ../nbs/02_schedules.ipynb #b761737a
+def paper_to_torch(n_iter:int, lr_max:float|list, lr_min:float|list|None=None, pct_ann:float=0.1, final_div:float=1e3,
+                   moms=(0.95,0.85,0.95), n_ann:int|None=None, final_lr:float|list|None=None # as in `paper_one_cycle_scheds`
+                  )->dict:
+    "Keyword arguments of PyTorch's `OneCycleLR` giving the paper's 1cycle LR and momentum at each of `n_iter` iterations"
+    paper_one_cycle_scheds(n_iter, lr_max, lr_min, pct_ann, final_div, moms, n_ann, final_lr)   # the paper's own checks
+    lr_max = _group_vals('lr_max', lr_max)
+    lo,hi = _last(lr_max/DEFAULT_DIV if lr_min is None else _group_vals('lr_min', lr_min)),_last(lr_max)
+    pct_ann = pct_ann if n_ann is None else n_ann/n_iter
+    final = lo/final_div if final_lr is None else _last(_group_vals('final_lr', final_lr))
+    moms = _moms(moms)
+    if moms is None: mom = dict(cycle_momentum=False)
+    else:
+        a,b,c = moms if isinstance(moms, tuple) else (moms,)*3
+        if a != c: raise ValueError(f"OneCycleLR's momentum ends where it starts (max_momentum): the paper's moms={moms!r} must be (a, b, a)")
+        mom = dict(cycle_momentum=True, max_momentum=float(a), base_momentum=float(b))
+    kw = dict(max_lr=_plain(lr_max), total_steps=int(n_iter), anneal_strategy='linear', div_factor=hi/lo, **mom)
+    if pct_ann == 0: return dict(kw, pct_start=0.5, three_phase=False, final_div_factor=1.)
+    return dict(kw, pct_start=(1-pct_ann)/2, three_phase=True, final_div_factor=lo/final if final > 0 else math.inf)
+
+def torch_to_paper(total_steps:int, max_lr:float|list, pct_start:float=0.3, anneal_strategy:str='cos', div_factor:float=25.,
+                   final_div_factor:float=1e4, three_phase:bool=False, cycle_momentum:bool=True,
+                   base_momentum:float=0.85, max_momentum:float=0.95 # `OneCycleLR`'s arguments, with its defaults
+                  )->dict:
+    "Keyword arguments of `paper_one_cycle_scheds`/`fit_paper_one_cycle` giving `OneCycleLR`'s LR and momentum at each of its steps"
+    if anneal_strategy != 'linear': raise ValueError(f"The paper's 1cycle is piecewise linear: anneal_strategy={anneal_strategy!r} cannot be expressed")
+    lr = _group_vals('max_lr', max_lr); _check_lrs(max_lr=lr, div_factor=div_factor)
+    if not (isinstance(final_div_factor, (int, float)) and final_div_factor > 0): raise ValueError(f"final_div_factor must be positive, got {final_div_factor!r}")
+    kw = dict(n_iter=_check_iters('total_steps', total_steps), lr_max=_plain(lr), lr_min=_plain(lr/div_factor),
+              moms=(max_momentum, base_momentum, max_momentum) if cycle_momentum else None)
+    if not three_phase:
+        if pct_start != 0.5 or final_div_factor != 1:
+            raise ValueError("Two-phase OneCycleLR goes from max_lr straight down to its last LR, while the paper's cycle is symmetric and returns to "
+                             "lr_min before annihilating: only pct_start=0.5 with final_div_factor=1 (no annihilation) translates; use three_phase=True")
+        res = dict(kw, pct_ann=0.)
+    else:
+        res = dict(kw, pct_ann=1-2*pct_start, final_lr=_plain(lr/div_factor/final_div_factor))
+        if not 0 < res['pct_ann'] < 1: raise ValueError(f"Three-phase OneCycleLR annihilates over 1-2·pct_start of training: pct_start={pct_start} "
+                                                        f"leaves {res['pct_ann']:g}, not a fraction in (0, 1)")
+    paper_one_cycle_scheds(**res)   # the paper's own checks
+    return res
+
+# %% ../nbs/02_schedules.ipynb #8c707cbe
+_CONVERSIONS = {('fastai','torch'): fastai_to_torch, ('torch','fastai'): torch_to_fastai,
+                ('paper','torch'): paper_to_torch, ('torch','paper'): torch_to_paper}
+
+def convert_one_cycle(frm:str, # 'paper', 'fastai' or 'torch'
+                      to:str,  # 'paper', 'fastai' or 'torch'
+                      **kwargs # `frm`'s arguments (with `n_iter` for the paper and fastai)
+                     )->dict:
+    "`to`'s arguments for the 1cycle that `frm` gives with `kwargs`, or a `ValueError` saying why `to` cannot express it"
+    names = ('paper', 'fastai', 'torch')
+    if frm not in names or to not in names: raise ValueError(f"frm and to must each be one of {names}, got {frm!r} and {to!r}")
+    if frm == to: return dict(kwargs)
+    if {frm, to} == {'paper', 'fastai'}:
+        raise ValueError("fastai's fit_one_cycle is made of half-cosines and the paper's 1cycle of straight lines: no setting of one "
+                         "gives the other (PyTorch's OneCycleLR speaks both, through its anneal_strategy)")
+    return _CONVERSIONS[frm, to](**kwargs)
