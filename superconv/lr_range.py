@@ -14,7 +14,7 @@ import matplotlib.pyplot as plt
 from fastcore.all import *
 from fastai.learner import Learner
 from fastai.callback.core import Callback, CancelFitException, CancelValidException
-from .schedules import check_momentum
+from .schedules import check_momentum, _learner_lrs
 
 # %% auto #0
 __all__ = ['evaluate', 'LRRangeTest', 'noise_sd', 'RangeSuggestion', 'suggest_lrs', 'LRRangeResult']
@@ -59,7 +59,8 @@ def _set_rng_state(dls, state):
 class LRRangeTest(Callback):
     "The paper's LR range test: LR from `start_lr` to `end_lr` over `num_it` iterations, test accuracy every `val_every`"
     order,run_valid = 60,False
-    def __init__(self, start_lr=0., end_lr=3., num_it=1000, linear=True, val_every=50, n_val=2000, stop_div=True, div_mult=4., mom=0.9, seed=0):
+    def __init__(self, start_lr=0., end_lr=3., num_it=1000, linear=True, val_every=50, n_val=2000, stop_div=True, div_mult=4., mom=0.9, seed=0,
+                 mults=None): # Per parameter group, a multiple of the LR (the last group: 1), kept at every iteration
         store_attr()
     def _lr(self, i):
         p = (i+1)/self.num_it   # the LR reaches `end_lr` at the last iteration, and is never 0
@@ -72,7 +73,9 @@ class LRRangeTest(Callback):
         self.val = L(),L(),L(),L()    # per evaluation: iteration, lr, test loss, test accuracy
         self.best,self.diverged = math.inf,False
         if self.mom is not None: check_momentum(self.opt, self.mom); self.opt.set_hyper('mom', self.mom)
-    def before_batch(self): self.opt.set_hyper('lr', self._lr(self.train_iter))
+    def before_batch(self):
+        lr = self._lr(self.train_iter)
+        self.opt.set_hyper('lr', lr if self.mults is None else lr*self.mults)
     def after_batch(self):
         i = self.train_iter   # already counted this batch
         sl = float(self.smooth_loss)
@@ -197,7 +200,7 @@ class LRRangeResult:
 @patch
 def lr_range_test(self:Learner,
                   start_lr:float=0.,  # LR at the start (0 in the paper)
-                  end_lr:float=3.,    # LR at the last iteration (3 in the paper's Fig. 2)
+                  end_lr:float|slice|list=3., # LR at the last iteration (3 in the paper's Fig. 2); a slice or list: per parameter group
                   num_it:int=1000,    # Iterations (the paper: 5,000–100,000)
                   linear:bool=True,   # Linear increase as in the paper; `False`: exponential, like `lr_find`
                   val_every:int|None=None, # Evaluate every this many iterations (`None`: 20 evaluations)
@@ -209,11 +212,14 @@ def lr_range_test(self:Learner,
                   seed:int=0          # Seed of the test subset
                  )->LRRangeResult:
     "The paper's LR range test: LR grows linearly over `num_it` iterations; returns test accuracy against LR"
+    ends = _learner_lrs(self, 'end_lr', end_lr)   # several groups: each keeps its ratio to the last, whose LR is recorded
+    mults = None if np.ndim(ends) == 0 else np.asarray(ends, dtype=float)/float(np.asarray(ends)[-1])
+    if mults is not None: end_lr = float(np.asarray(ends)[-1])
     if not (isinstance(num_it, (int, np.integer)) and num_it > 0): raise ValueError(f"num_it must be a positive integer, got {num_it!r}")
     if not (start_lr >= 0 and end_lr > start_lr): raise ValueError(f"Need 0 <= start_lr < end_lr, got start_lr={start_lr}, end_lr={end_lr}")
     if not linear and start_lr <= 0: raise ValueError("An exponential range test needs start_lr > 0")
     val_every = val_every or max(1, num_it//20)
-    cb = LRRangeTest(start_lr, end_lr, num_it, linear, val_every, n_val, stop_div, mom=mom, seed=seed)
+    cb = LRRangeTest(start_lr, end_lr, num_it, linear, val_every, n_val, stop_div, mom=mom, seed=seed, mults=mults)
     with self.no_logging(): self.fit(math.ceil(num_it/len(self.dls.train)), cbs=cb, wd=wd)
     if show_plot: self.lr_range.plot()
     return self.lr_range
