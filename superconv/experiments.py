@@ -8,6 +8,7 @@ Docs: https://superconv.github.io/superconv/experiments.html.md"""
 from __future__ import annotations
 import os, sys, json, time, hashlib, platform, subprocess, fcntl, warnings
 from contextlib import contextmanager
+from copy import deepcopy
 from dataclasses import dataclass, asdict, replace
 from datetime import datetime, timezone
 from pathlib import Path
@@ -31,7 +32,7 @@ from .hessian import HessianFreeLR
 # %% auto #0
 __all__ = ['SCHEDULES', 'SCHEMA_VERSION', 'RunSpec', 'git_info', 'device_name', 'provenance', 'SchemaError', 'check_record',
            'StoreLockedError', 'ResultStore', 'EvalEvery', 'TrainClock', 'SkipEpochValidation', 'DivergenceGuard',
-           'run_spec', 'run_specs', 'spec_of', 'rerun', 'runs_table', 'plot_curves']
+           'recalibrated_eval', 'run_spec', 'run_specs', 'spec_of', 'rerun', 'runs_table', 'plot_curves']
 
 # %% ../nbs/05_experiments.ipynb #98f95b9d
 SCHEDULES = ('paper_1cycle', 'fastai_1cycle', 'step', 'clr', 'inv', 'lr_range')
@@ -263,6 +264,26 @@ def _resolve_lrs(spec, store):
     lo,hi = rec['suggest']
     return lo, hi
 
+# %% ../nbs/05_experiments.ipynb #9cf65622
+@torch.no_grad()
+def recalibrated_eval(model, train_dl, val_dl, loss_func, n_batches:int=20)->tuple|None:
+    "(test loss, accuracy) after re-estimating BatchNorm statistics on `n_batches` training batches; the model is left as it was"
+    bns = [m for m in model.modules() if isinstance(m, torch.nn.modules.batchnorm._BatchNorm) and m.track_running_stats]
+    if not bns: return None
+    state,moms,was = deepcopy(model.state_dict()),[m.momentum for m in bns],model.training
+    try:
+        model.train()
+        for m in model.modules():
+            if isinstance(m, torch.nn.modules.dropout._DropoutNd): m.eval()
+        for m in bns: m.reset_running_stats(); m.momentum = None   # cumulative average over the batches below
+        for i,(xb,_) in enumerate(train_dl):
+            if i >= n_batches: break
+            model(xb)
+        return evaluate(model, val_dl, loss_func)
+    finally:
+        for m,mom in zip(bns, moms): m.momentum = mom
+        model.load_state_dict(state); model.train(was)
+
 # %% ../nbs/05_experiments.ipynb #0cd22c32
 def run_spec(spec:RunSpec, # The run
              store:ResultStore|None=None, # Where `lr_from` range tests are found
@@ -296,12 +317,14 @@ def run_spec(spec:RunSpec, # The run
             cbs = [ev, clock, guard, SkipEpochValidation()] + ([HessianFreeLR(spec.hessian_every)] if spec.hessian_every else [])
             _fit(learn, spec, lr_min, lr_max, cbs)
             test_loss,test_acc = evaluate(learn.model, val_dl, learn.loss_func)
+            bn = None if guard.diverged_at is not None else recalibrated_eval(learn.model, dls.train, val_dl, learn.loss_func)
             names = list(learn.recorder.metric_names[1:-1])
             rec.update(status='ok' if guard.diverged_at is None else 'diverged', diverged_at=guard.diverged_at,
                        final=dict(test_acc=test_acc, test_loss=test_loss), iterations=int(learn.train_iter),
                        epochs=[dict(zip(names, map(float, v))) for v in learn.recorder.values],
                        evals=dict(iter=list(ev.iters), acc=list(ev.accs), loss=list(ev.losses)),
                        train_s=clock.train_s, img_s=clock.n_items/clock.train_s if clock.train_s > 0 else None)
+            if bn is not None: rec['bn'] = dict(test_acc_running=test_acc, test_acc_recalibrated=bn[1], test_loss_recalibrated=bn[0])
             if spec.hessian_every: rec['hessian'] = learn.hessian_lr.to_dict()
     rec.update(wall_s=time.time()-t0, provenance=provenance(device))
     return rec

@@ -32,6 +32,7 @@ class Suite:
     paper_note:str=''
     sweep:str|None=None      # The `RunSpec` field an ablation varies (for `plot_sweep`)
     paper_x:dict=field(default_factory=dict) # {paper label: its value of `sweep`}
+    small_batch:tuple=() # Labels of CPU-scale runs deliberately below batch 512 (to show why the effect needs large batches)
     def specs(self, scale:str='cpu', seeds:int=3)->list:
         "The runs of `scale`, range tests first, each label repeated over `seeds` seeds"
         if scale not in self.scales: raise ValueError(f"Suite {self.name!r} has no scale {scale!r}; choose one of: {', '.join(self.scales)}")
@@ -150,10 +151,11 @@ _suite('batch_size', "Batch size: larger total batches work better with large LR
     scales={
         'paper': lambda n: _seeds([RunSpec(f'clr-bs{b}', **{**PAPER_CLR, 'bs':b, 'n_iter':10_000*1000//b, 'clr_step':5_000*1000//b})
                                    for b in (256, 512, 1000, 1536)], n),
-        'cpu': lambda n: _seeds([cpu_range()] + [cpu_1cycle(f'1cycle-bs{b}', 20*10_000//b, bs=b) for b in (512, 1024, 2048)], n)},
+        'cpu': lambda n: _seeds([cpu_range()] + [cpu_1cycle(f'1cycle-bs{b}', 20*10_000//b, bs=b) for b in (512, 1024, 2048, 128)], n)},
     shrunk={'paper': "CLR 0.1–3 at total batch 256…1,536, iterations scaled so every run sees the same number of images (the paper's own figure used its fixed 10k iterations)",
-            'cpu': "ResNet-8, 10k subset, 20 epochs at batch 512/1,024/2,048 (never below 512), LRs from one range test at batch 512"},
-    paper={}, paper_note="the paper shows this as a figure; values not verified here", sweep='bs')
+            'cpu': "ResNet-8, 10k subset, 20 epochs at batch 512/1,024/2,048, LRs from one range test at batch 512; plus one deliberate "
+                   "row at batch 128, the per-GPU batch that single-GPU reproductions of the paper used and failed with"},
+    paper={}, paper_note="the paper shows this as a figure; values not verified here", sweep='bs', small_batch=('1cycle-bs128',))
 
 _suite('weight_decay', "Weight decay with a large LR (Fig. 10b)",
     "A large LR regularizes, so weight decay must be reduced — but 1e-4 beats both 1e-3 (diverged) and 1e-5.",
