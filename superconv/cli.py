@@ -43,9 +43,12 @@ def _list(a):
         print(f"{name}: {s.title}")
         for scale in s.scales: print(f"    --scale {scale}: {len(s.specs(scale, 3))} runs with 3 seeds; shrunk: {s.shrunk.get(scale, '-')}")
 
+def _switch(v): return {'auto': None, 'on': True, 'off': False}[v]
+
 def _run(a):
     t = time.time()
-    recs = run_suite(a.suite, a.scale, a.seeds, a.out, a.device, show=not a.quiet, dry_run=a.dry_run)
+    recs = run_suite(a.suite, a.scale, a.seeds, a.out, a.device, show=not a.quiet, dry_run=a.dry_run,
+                     channels_last=_switch(a.channels_last), bf16=_switch(a.bf16), compile=a.compile or False)
     print(f"done in {time.time()-t:.0f}s\n")
     if a.dry_run:
         for r in recs: print(f"dry run {r['label']} seed {r['seed']}: {r['status']}, {r['iterations']} iterations, {r['provenance']['device']}")
@@ -124,6 +127,10 @@ def get_parser()->argparse.ArgumentParser:
     r.add_argument('--seeds', type=_positive_int, default=3, help='seeds per run (default 3)')
     r.add_argument('--dry-run', action='store_true', help='every run for 12 iterations on 1,000 images at batch <= 64, stored apart: '
                    'checks a suite end to end (data, models, schedules, device) before a long run')
+    for sw,h in (('channels-last', 'channels_last memory format (auto: on for CUDA, and on CPU for every model but LeNet)'),
+                 ('bf16', 'bf16 autocast of forward pass and loss (auto: on for CUDA)')):
+        r.add_argument(f'--{sw}', choices=('auto', 'on', 'off'), default='auto', help=h)
+    r.add_argument('--compile', nargs='?', const=True, default=None, metavar='BACKEND', help='torch.compile the model (optionally with BACKEND); off by default')
     r.set_defaults(func=_run)
     rp = sub.add_parser('report', help="print a suite's table (ours beside the paper's numbers) and write its plots")
     rp.add_argument('suite'); rp.add_argument('--scale', default='cpu'); rp.add_argument('--out', default=None)

@@ -32,7 +32,8 @@ from .hessian import HessianFreeLR
 # %% auto #0
 __all__ = ['SCHEDULES', 'SCHEMA_VERSION', 'RunSpec', 'git_info', 'device_name', 'provenance', 'SchemaError', 'check_record',
            'StoreLockedError', 'ResultStore', 'EvalEvery', 'TrainClock', 'SkipEpochValidation', 'DivergenceGuard',
-           'recalibrated_eval', 'run_spec', 'run_specs', 'spec_of', 'rerun', 'runs_table', 'plot_curves']
+           'recalibrated_eval', 'exec_options', 'BF16Autocast', 'PlainInput', 'apply_exec', 'run_spec', 'run_specs',
+           'spec_of', 'rerun', 'runs_table', 'plot_curves']
 
 # %% ../nbs/05_experiments.ipynb #98f95b9d
 SCHEDULES = ('paper_1cycle', 'fastai_1cycle', 'step', 'clr', 'inv', 'lr_range')
@@ -284,25 +285,61 @@ def recalibrated_eval(model, train_dl, val_dl, loss_func, n_batches:int=20)->tup
         for m,mom in zip(bns, moms): m.momentum = mom
         model.load_state_dict(state); model.train(was)
 
+# %% ../nbs/05_experiments.ipynb #2e46d5bd
+def exec_options(device, model:str, channels_last:bool|None=None, bf16:bool|None=None, compile:bool|str=False)->dict:
+    "The speed switches of a run of `model` on `device`; `None` picks the automatic default"
+    cuda = torch.device(device).type == 'cuda'
+    if not isinstance(compile, (bool, str)): raise ValueError(f"compile must be True, False or a torch.compile backend name, got {compile!r}")
+    return dict(channels_last=(cuda or model != 'lenet') if channels_last is None else bool(channels_last),
+                bf16=cuda if bf16 is None else bool(bf16), compile=compile)
+
+class BF16Autocast(Callback):
+    "bf16 autocast of the forward pass and loss on the model's device (CPU included; fastai's `MixedPrecision` is CUDA-only)"
+    order = 10
+    def before_batch(self):
+        self.ctx = torch.autocast(next(self.model.parameters()).device.type, dtype=torch.bfloat16); self.ctx.__enter__()
+    def _exit(self):
+        if getattr(self, 'ctx', None) is not None: self.ctx.__exit__(None, None, None); self.ctx = None
+    def after_loss(self): self._exit()
+    def after_cancel_batch(self): self._exit()
+    def after_fit(self): self._exit()
+
+class PlainInput(torch.nn.Module):
+    "Call `model` with plain tensors: `torch.compile` recurses forever on fastai's tensor subclasses (`TensorImage`)"
+    def __init__(self, model): super().__init__(); self.model = model
+    def forward(self, x): return self.model(x.as_subclass(torch.Tensor) if type(x) is not torch.Tensor else x)
+
+def apply_exec(learn:Learner, opts:dict)->Learner:
+    "Set `learn` up with the switches `opts` (from `exec_options`): bf16 autocast and `torch.compile`"
+    if opts['bf16']:
+        if next(learn.model.parameters()).device.type == 'cuda': learn.to_bf16()
+        else: learn.add_cb(BF16Autocast())
+    if opts['compile']:
+        learn.model = PlainInput(torch.compile(learn.model, **({'backend': opts['compile']} if isinstance(opts['compile'], str) else {})))
+    return learn
+
 # %% ../nbs/05_experiments.ipynb #0cd22c32
 def run_spec(spec:RunSpec, # The run
              store:ResultStore|None=None, # Where `lr_from` range tests are found
              device=None,   # Training device (`None`: fastai's default, the GPU if there is one)
-             show:bool=False # Show fastai's progress bars and epoch table
+             show:bool=False, # Show fastai's progress bars and epoch table
+             channels_last:bool|None=None, # `None`: on CUDA, and for every model but LeNet on CPU
+             bf16:bool|None=None, # bf16 autocast (`None`: on CUDA)
+             compile:bool|str=False # `torch.compile` the model (a string: the backend)
             )->dict:
     "Train `spec` and return its record (not stored)"
     device = torch.device(device or default_device())
     t0 = time.time()
     set_seed(spec.seed, reproducible=True)
     lr_min,lr_max = _resolve_lrs(spec, store)
-    cl = device.type == 'cuda' or spec.model != 'lenet'   # channels_last: faster convolutions on GPUs and, measured here, on CPU
+    opts = exec_options(device, spec.model, channels_last, bf16, compile); cl = opts['channels_last']
     dls = get_dls(spec.dataset, bs=spec.bs, n_train=spec.n_train, seed=spec.seed, device=device, pad=spec.pad, channels_last=cl)
     kw = dict(n_out=dls.c, in_ch=dls.one_batch()[0].shape[1], dropout=spec.dropout)
     if spec.bn_mom is not None: kw['bn_mom'] = spec.bn_mom
     model = get_model(spec.model, **kw)
     if cl: model = model.to(memory_format=torch.channels_last)
     learn = Learner(dls, model, opt_func=_opt_func(spec), metrics=accuracy, wd=spec.wd, wd_bn_bias=False)
-    if device.type == 'cuda' and hasattr(learn, 'to_bf16'): learn.to_bf16()
+    apply_exec(learn, opts)
     rec = dict(schema=SCHEMA_VERSION, run_id=spec.run_id, label=spec.label, seed=spec.seed, spec=asdict(spec), lr_min=lr_min, lr_max=lr_max)
     val_dl = dls.valid if spec.n_val is None else _fixed_subset_dl(dls.valid, spec.n_val, spec.seed)
     with (contextlib_nullcontext() if show else learn.no_bar()), learn.no_logging():
@@ -326,13 +363,14 @@ def run_spec(spec:RunSpec, # The run
                        train_s=clock.train_s, img_s=clock.n_items/clock.train_s if clock.train_s > 0 else None)
             if bn is not None: rec['bn'] = dict(test_acc_running=test_acc, test_acc_recalibrated=bn[1], test_loss_recalibrated=bn[0])
             if spec.hessian_every: rec['hessian'] = learn.hessian_lr.to_dict()
-    rec.update(wall_s=time.time()-t0, provenance=provenance(device))
+    rec.update(wall_s=time.time()-t0, exec=opts, provenance=provenance(device))
     return rec
 
 # %% ../nbs/05_experiments.ipynb #c66079e1
 def run_specs(specs:list, # `RunSpec`s, run in order (range tests first)
               store:ResultStore,
-              device=None, show:bool=False, verbose:bool=True)->list:
+              device=None, show:bool=False, verbose:bool=True,
+              **exec_kw)->list: # `channels_last`, `bf16`, `compile`: see `run_spec`
     "Run every spec not yet in `store`, appending each record as soon as it finishes; returns the new records"
     new = []
     with store.writer():
@@ -341,7 +379,7 @@ def run_specs(specs:list, # `RunSpec`s, run in order (range tests first)
         if verbose: print(f"{store.path}: {len(specs)-len(todo)} of {len(specs)} runs already stored, {len(todo)} to go")
         for i,s in enumerate(todo):
             t = time.time()
-            rec = run_spec(s, store, device, show)
+            rec = run_spec(s, store, device, show, **exec_kw)
             store.append(rec); new.append(rec)
             if verbose: print(f"[{i+1}/{len(todo)}] {s.label} seed {s.seed}: {rec['status']}, test accuracy {rec['final']['test_acc']:.2%} "
                               f"after {rec['iterations']} iterations, {time.time()-t:.0f}s", flush=True)

@@ -1,4 +1,4 @@
-import os, subprocess
+import os, json, subprocess
 from conftest import SUPERCONV
 
 def run(*args, **kw): return subprocess.run([SUPERCONV, *args], capture_output=True, text=True, **kw)
@@ -24,3 +24,13 @@ def test_paper_scale_dry_run(archives, tmp_path):
     assert r.returncode == 0, r.stderr[-2000:]
     assert 'dry run step seed 0: ok, 12 iterations' in r.stdout and 'dry run clr seed 0: ok, 12 iterations' in r.stdout
     assert [p.name for p in tmp_path.glob('*.jsonl')] == ['table1-paper-dryrun.jsonl']   # the real store is untouched
+
+def test_speed_switches_reach_every_run(archives, tmp_path):
+    "--channels-last/--bf16/--compile are passed to every run of a suite and stored in its record"
+    r = subprocess.run([SUPERCONV, 'run', 'dropout', '--seeds', '1', '--dry-run', '--device', 'cpu', '--quiet', '--out', str(tmp_path),
+                        '--channels-last', 'off', '--bf16', 'on', '--compile', 'eager'], capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr[-2000:]
+    recs = [json.loads(l) for l in (tmp_path/'dropout-cpu-dryrun.jsonl').read_text().splitlines()]
+    assert len(recs) == 4 and all(x['exec'] == dict(channels_last=False, bf16=True, compile='eager') for x in recs)
+    bad = subprocess.run([SUPERCONV, 'run', 'dropout', '--bf16', 'maybe', '--out', str(tmp_path)], capture_output=True, text=True)
+    assert bad.returncode == 2 and 'invalid choice' in bad.stderr
