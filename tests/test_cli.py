@@ -31,6 +31,6 @@ def test_speed_switches_reach_every_run(archives, tmp_path):
                         '--channels-last', 'off', '--bf16', 'on', '--compile', 'eager'], capture_output=True, text=True)
     assert r.returncode == 0, r.stderr[-2000:]
     recs = [json.loads(l) for l in (tmp_path/'dropout-cpu-dryrun.jsonl').read_text().splitlines()]
-    assert len(recs) == 4 and all(x['exec'] == dict(channels_last=False, bf16=True, compile='eager') for x in recs)
+    assert len(recs) == 5 and all(x['exec'] == dict(channels_last=False, bf16=True, compile='eager') for x in recs)
     bad = subprocess.run([SUPERCONV, 'run', 'dropout', '--bf16', 'maybe', '--out', str(tmp_path)], capture_output=True, text=True)
     assert bad.returncode == 2 and 'invalid choice' in bad.stderr
