@@ -88,11 +88,14 @@ def _rerun(a):
     return 0 if r['same'] else 1
 
 def _docs(a):
-    from superconv.docs import build_site, readme_from_index
+    from superconv.docs import build_site, readme_from_index, sidebar_yml
+    from nbdev.config import get_config
     if a.readme:
-        from nbdev.config import get_config
         f = get_config().config_path/'README.md'; f.write_text(readme_from_index())
         return print(f"wrote {f} from nbs/index.ipynb")
+    if a.sidebar:
+        f = get_config().nbs_path/'sidebar.yml'; f.write_text(sidebar_yml())
+        return print(f"wrote {f}: Quarto's sidebar, in the offline site's reading order")
     out = build_site(a.out)
     print(f"docs site: {out/'index.html'}")
 
@@ -152,7 +155,8 @@ def get_parser()->argparse.ArgumentParser:
     rr.set_defaults(func=_rerun)
     dc = sub.add_parser('docs', help="build the docs site offline: static HTML from the notebooks' saved outputs (no Quarto, no training)")
     dc.add_argument('--out', default='_site', help='folder to write (default: _site)')
-    dc.add_argument('--readme', action='store_true', help='write README.md from nbs/index.ipynb instead'); dc.set_defaults(func=_docs)
+    dc.add_argument('--readme', action='store_true', help='write README.md from nbs/index.ipynb instead')
+    dc.add_argument('--sidebar', action='store_true', help="write nbs/sidebar.yml (Quarto's navigation) from the notebooks instead"); dc.set_defaults(func=_docs)
     data = sub.add_parser('data', help='data sets: check that they load').add_subparsers(dest='data_cmd', required=True, metavar='SUBCOMMAND')
     chk = data.add_parser('check', help='load data sets (extracting and decoding them once) and print their sizes and class counts')
     chk.add_argument('names', nargs='*', default=['cifar10'], metavar='NAME', help=f"data sets to check (default: cifar10; known: {', '.join(DATASETS)})")

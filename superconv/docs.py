@@ -13,7 +13,7 @@ from fastcore.all import *
 from fastprogress.fastprogress import progress_bar
 
 # %% auto #0
-__all__ = ['SECTIONS', 'README_NOTE', 'doc_pages', 'prep_nb', 'build_site', 'readme_from_index']
+__all__ = ['SECTIONS', 'README_NOTE', 'doc_pages', 'prep_nb', 'build_site', 'readme_from_index', 'sidebar_yml']
 
 # %% ../nbs/08_docs.ipynb #98f95b9d
 SECTIONS = {'index': 'Home', '0': 'Library', '1': 'Lessons, part 1', '2': 'Lessons, part 2', '3': 'Lessons, part 3'}
@@ -174,3 +174,14 @@ def readme_from_index(nbs:str|Path|None=None)->str:
         if c.cell_type == 'code': c.outputs = []
     md,_ = MarkdownExporter(exclude_output=True).from_notebook_node(nb)
     return README_NOTE + '\n\n' + re.sub(r'\n{3,}', '\n\n', md).strip() + '\n'
+
+# %% ../nbs/08_docs.ipynb #6af70664
+def sidebar_yml(nbs:str|Path|None=None)->str:
+    "Quarto's `sidebar.yml` for the pages of `doc_pages`: home, then one section per part, in reading order"
+    import yaml
+    from nbdev.config import get_config
+    contents = []
+    for sec,ps in groupby(doc_pages(nbs or get_config().nbs_path), key=itemgetter('section')).items():
+        files = [p['file'] for p in ps]
+        contents += files if sec == 'Home' else [dict(section=sec, contents=files)]
+    return yaml.safe_dump({'website': {'sidebar': {'contents': contents}}}, sort_keys=False, allow_unicode=True)

@@ -54,3 +54,8 @@ def test_every_page_renders_in_chromium(site):
 def test_readme_is_generated_from_index():
     from superconv.docs import readme_from_index
     assert (ROOT/'README.md').read_text() == readme_from_index(ROOT/'nbs'), "README.md is stale: run `superconv docs --readme`"
+
+def test_quarto_sidebar_is_generated():
+    "Quarto users get the offline site's navigation: nbs/sidebar.yml lists every page, by section, in reading order"
+    from superconv.docs import sidebar_yml
+    assert (ROOT/'nbs'/'sidebar.yml').read_text() == sidebar_yml(ROOT/'nbs'), "nbs/sidebar.yml is stale: run `superconv docs --sidebar`"

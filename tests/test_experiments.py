@@ -46,9 +46,13 @@ def test_record_provenance_and_shape(archives):
     assert r['iterations'] == 2 and r['status'] == 'ok' and r['img_s'] > 0
     assert r['provenance']['git_sha'] and r['provenance']['device'].startswith('cpu') and r['provenance']['torch']
 
-def test_diverged_run_is_recorded_not_raised(archives):
-    r = run_spec(RunSpec('boom', 'step', n_iter=6, lr_max=1e6, **TINY), device='cpu')
-    assert r['status'] == 'diverged' and 0 <= r['diverged_at'] < 6
+def test_diverged_run_is_recorded_and_the_sweep_goes_on(archives, tmp_path):
+    "A NaN/inf loss ends that run as 'diverged' (with the iteration), is stored, and the next run of the sweep still trains"
+    st = ResultStore(tmp_path/'s.jsonl')
+    boom,ok = run_specs([RunSpec('boom', 'step', n_iter=6, lr_max=1e6, **TINY), SPECS[0]], st, device='cpu', verbose=False)
+    assert boom['status'] == 'diverged' and 0 <= boom['diverged_at'] < 6 and boom['iterations'] == boom['diverged_at']
+    assert ok['status'] == 'ok' and ok['iterations'] == 2
+    assert [r['label'] for r in st.records()] == ['boom', 'step-0']
 
 @pytest.mark.parametrize('bad,msg', [({'schema': 2}, 'schema 2'), ({'final': {}}, "final.test_acc"), ({'seed': 'x'}, "'seed'"), ({'status': 'meh'}, 'status')])
 def test_store_rejects_wrong_schema(tmp_path, bad, msg):
