@@ -148,9 +148,9 @@ class LeNet(nn.Sequential):
 # %% ../nbs/01_models.ipynb #4890bf87
 MODELS = {
     **{f'resnet{d}': partial(CifarResNet, d) for d in (8, 14, 20, 32, 44, 56, 110)},
-    'wrn_16_4': partial(WideResNet, 16, 4), 'wrn_16_8': partial(WideResNet, 16, 8),
+    'wrn_10_2': partial(WideResNet, 10, 2), 'wrn_16_4': partial(WideResNet, 16, 4), 'wrn_16_8': partial(WideResNet, 16, 8),
     'wrn_28_10': partial(WideResNet, 28, 10), 'wrn_40_4': partial(WideResNet, 40, 4),
-    'densenet_bc_40': partial(DenseNetBC, 40, 12), 'densenet_bc_100': partial(DenseNetBC, 100, 12),
+    'densenet_bc_22': partial(DenseNetBC, 22, 12), 'densenet_bc_40': partial(DenseNetBC, 40, 12), 'densenet_bc_100': partial(DenseNetBC, 100, 12),
     'lenet': LeNet,
 }
 
