@@ -18,27 +18,31 @@ from superconv.models import get_model
 from superconv.experiments import provenance, SkipEpochValidation
 
 ITERS = {'resnet8': 12, 'resnet20': 8, 'resnet56': 4}   # timed iterations per fit: about 5 s each on 2 CPU cores
+CUDA_X = 8                                              # ×8 on a GPU (≤ 96 batches of 512: within CIFAR-10's 50k images)
 WARMUP = 2                                              # iterations before timing (allocator, first-call overheads)
 
 class PeakMemory:
     "Peak memory (MB) used while the block runs: CUDA's allocator peak, or on a CPU the growth of the resident set"
-    def __init__(self, device): self.device,self.mb = torch.device(device),None
+    def __init__(self, device):
+        self.device,self.mb = torch.device(device),None
+        if self.device.type not in ('cpu', 'cuda'): raise ValueError(f"This benchmark times cpu or cuda devices, got {device!r}")
     def _rss(self):
         with open('/proc/self/statm') as f: return int(f.read().split()[1])*os.sysconf('SC_PAGE_SIZE')
     def _sample(self):
         while not self._stop.wait(0.005): self._peak = max(self._peak, self._rss())
     def __enter__(self):
-        if self.device.type == 'cuda': torch.cuda.synchronize(); torch.cuda.reset_peak_memory_stats(); self._base = torch.cuda.memory_allocated()
+        if self.device.type == 'cuda':
+            torch.cuda.synchronize(self.device); torch.cuda.reset_peak_memory_stats(self.device); self._base = torch.cuda.memory_allocated(self.device)
         elif os.path.exists('/proc/self/statm'):
             self._base = self._peak = self._rss(); self._stop = threading.Event()
             self._t = threading.Thread(target=self._sample, daemon=True); self._t.start()
         return self
     def __exit__(self, *exc):
-        if self.device.type == 'cuda': torch.cuda.synchronize(); self.mb = (torch.cuda.max_memory_allocated()-self._base)/2**20
+        if self.device.type == 'cuda': torch.cuda.synchronize(self.device); self.mb = (torch.cuda.max_memory_allocated(self.device)-self._base)/2**20
         elif hasattr(self, '_t'): self._stop.set(); self._t.join(); self.mb = (max(self._peak, self._rss())-self._base)/2**20
 
 def sync(device):
-    if torch.device(device).type == 'cuda': torch.cuda.synchronize()
+    if torch.device(device).type == 'cuda': torch.cuda.synchronize(torch.device(device))
 
 def fastai_run(dls, model, iters, device, lr=0.1):
     "Images/s and peak memory of `learn.fit_one_cycle` over one epoch of `iters` iterations (validation skipped), after a short warm-up"
@@ -71,7 +75,7 @@ def main():
     p = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     p.add_argument('--models', nargs='+', default=list(ITERS))
     p.add_argument('--bs', type=int, default=512)
-    p.add_argument('--iters', type=int, default=None, help=f"timed iterations per fit (default per model: {ITERS}, 4 for others)")
+    p.add_argument('--iters', type=int, default=None, help=f"timed iterations per fit (default per model on a CPU: {ITERS}, 4 for others; ×{CUDA_X} on CUDA)")
     p.add_argument('--repeats', type=int, default=3)
     p.add_argument('--device', default='cuda' if torch.cuda.is_available() else 'cpu')
     p.add_argument('--out', default=str(Path(__file__).parent/'results'))
@@ -79,7 +83,7 @@ def main():
     t0, rows = time.time(), []
     med = lambda xs: sorted(xs)[len(xs)//2]
     for m in a.models:
-        iters = a.iters or ITERS.get(m, 4)
+        iters = a.iters or ITERS.get(m, 4) * (CUDA_X if torch.device(a.device).type == 'cuda' else 1)
         for cl in (False, True):
             dls = get_dls('cifar10', bs=a.bs, n_train=a.bs*iters, channels_last=cl, device=a.device)
             runs, mems = {'fastai': [], 'bare': []}, {'fastai': [], 'bare': []}
@@ -102,12 +106,12 @@ def main():
         r['channels_last_speedup'] = r['fastai_img_s']/base['fastai_img_s']
     rec = dict(bench='training_loop', dataset='cifar10', bs=a.bs, warmup=WARMUP, repeats=a.repeats, rows=rows,
                memory=('CUDA allocator peak above the memory in use before the timed run' if torch.device(a.device).type == 'cuda' else
-                       'peak resident-set growth during the timed run (includes the first-touch of new buffers)'),
+                       'peak resident-set growth above its level before the timed run, sampled every 5 ms by a thread that runs during the timing'),
                wall_s=round(time.time()-t0, 1), **provenance(a.device))
     out = Path(a.out); out.mkdir(parents=True, exist_ok=True)
     (out/'loop.json').write_text(json.dumps(rec, indent=1) + '\n')
     fmt = lambda v: '–' if v is None else f"{v:.0f}"
-    md = ["| model | channels_last | iterations | fastai `fit_one_cycle` img/s | bare PyTorch loop img/s | fastai / bare | channels_last speed-up (fastai) | peak MB fastai / bare |",
+    md = ["| model | channels_last | iterations | fastai `fit_one_cycle` img/s | bare PyTorch loop img/s | fastai / bare | channels_last speed-up (fastai) | peak MB above start, fastai / bare |",
           "|---|---|---|---|---|---|---|---|"]
     md += [f"| {r['model']} | {r['channels_last']} | {r['iters']} | {r['fastai_img_s']:.0f} | {r['bare_img_s']:.0f} | {r['ratio']:.2f} | "
            f"{r['channels_last_speedup']:.2f} | {fmt(r['fastai_peak_mb'])} / {fmt(r['bare_peak_mb'])} |" for r in rows]
