@@ -222,6 +222,15 @@ _suite('cifar100', "CIFAR-100 with ResNet-56 (Fig. 7b)",
     shrunk={'paper': "none", 'cpu': "ResNet-8, 20k subset (200 per class), step 400 vs 1cycle 200 iterations at batch 512"},
     paper={'step': 59.3, 'clr': 68.2}, paper_note="authors' logs lr35Cifar100Fig8 and clr3SS5kCifar100Fig8")
 
+# %% ../nbs/06_suites.ipynb #4a4ee5d3
+_suite('hessian', "The simplified Hessian-free LR estimate along 1cycle and step runs",
+    "The estimated optimal LR is large early in training, supporting large LRs.",
+    scales={
+        'paper': lambda n: _seeds([RunSpec(k, **{**cfg, 'hessian_every': 10}) for k,cfg in (('step', PAPER_STEP), ('clr', PAPER_CLR))], n),
+        'cpu': lambda n: _seeds([cpu_range(), cpu_step('step-400', 400, hessian_every=10), cpu_1cycle('1cycle-200', 200, hessian_every=10)], n)},
+    shrunk={'paper': "none", 'cpu': "ResNet-8, 10k subset, step 400 vs 1cycle 200 iterations at batch 512, BN momentum 0.05"},
+    paper={}, paper_note="the paper shows the estimate as a figure; values not verified here")
+
 # %% ../nbs/06_suites.ipynb #98fd0a30
 _suite('demo', "Demo: range test, then 1cycle vs step on CIFAR-10, in minutes on a CPU",
     "1cycle with LRs from an accuracy range test matches or beats the step schedule in half its iterations.",
