@@ -30,10 +30,10 @@ from .lr_range import evaluate, _fixed_subset_dl
 from .hessian import HessianFreeLR
 
 # %% auto #0
-__all__ = ['SCHEDULES', 'SCHEMA_VERSION', 'RunSpec', 'git_info', 'device_name', 'provenance', 'SchemaError', 'check_record',
-           'StoreLockedError', 'ResultStore', 'EvalEvery', 'TrainClock', 'SkipEpochValidation', 'DivergenceGuard',
-           'recalibrated_eval', 'exec_options', 'BF16Autocast', 'PlainInput', 'apply_exec', 'run_spec', 'run_specs',
-           'spec_of', 'rerun', 'runs_table', 'plot_curves']
+__all__ = ['SCHEDULES', 'CODE_GIT', 'SCHEMA_VERSION', 'RunSpec', 'git_info', 'device_name', 'provenance', 'SchemaError',
+           'check_record', 'StoreLockedError', 'ResultStore', 'EvalEvery', 'TrainClock', 'SkipEpochValidation',
+           'DivergenceGuard', 'recalibrated_eval', 'exec_options', 'BF16Autocast', 'PlainInput', 'apply_exec',
+           'run_spec', 'run_specs', 'spec_of', 'rerun', 'runs_table', 'plot_curves']
 
 # %% ../nbs/05_experiments.ipynb #98f95b9d
 SCHEDULES = ('paper_1cycle', 'fastai_1cycle', 'step', 'clr', 'inv', 'lr_range')
@@ -115,9 +115,11 @@ def device_name(device=None)->str:
     if device.type == 'cuda': return torch.cuda.get_device_name(device)
     return f"cpu ({os.cpu_count()} cores, {platform.machine()}, {torch.get_num_threads()} torch threads)"
 
+CODE_GIT = git_info()   # the commit of the code this process imported: a sweep's checkout may move on while it runs
+
 def provenance(device=None)->dict:
-    "Where and with what a result was produced"
-    return dict(**git_info(), date=datetime.now(timezone.utc).isoformat(timespec='seconds'), python=platform.python_version(),
+    "Where and with what a result was produced (the commit is the one the code was imported from, `CODE_GIT`)"
+    return dict(**CODE_GIT, date=datetime.now(timezone.utc).isoformat(timespec='seconds'), python=platform.python_version(),
                 torch=torch.__version__, fastai=fastai.__version__, superconv=superconv.__version__, device=device_name(device),
                 host=platform.node(), argv=sys.argv[1:] if sys.argv and 'ipykernel' not in sys.argv[0] else [])
 
