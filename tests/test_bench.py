@@ -21,3 +21,15 @@ def test_data_bench_writes_ratio(archives, tmp_path):
     rec = json.loads((tmp_path/'data.json').read_text())
     assert rec['git_sha'] and rec['fast_img_s'] > 0 and rec['stock_img_s'] > 0 and rec['ratio'] > 1   # tensors beat PIL + workers even at 2 batches
     assert (tmp_path/'data.md').exists()
+
+def test_scaling_bench_writes_both_scans(archives, tmp_path):
+    r = subprocess.run([sys.executable, str(ROOT/'bench'/'bench_scaling.py'), '--bss', '32', '64', '--images', '128', '--n-trains', '256', '512',
+                        '--repeats', '1', '--device', 'cpu', '--out', str(tmp_path)], capture_output=True, text=True, timeout=600)
+    assert r.returncode == 0, r.stderr[-2000:]
+    rec = json.loads((tmp_path/'scaling.json').read_text())
+    assert [x['bs'] for x in rec['batch']] == [32, 64] and [x['iters'] for x in rec['batch']] == [4, 2]
+    assert [x['n_train'] for x in rec['size']] == [256, 512] and [x['iters'] for x in rec['size']] == [8, 16]
+    assert all(x['img_s'] > 0 for x in rec['batch'] + rec['size']) and all(x['valid_s'] > 0 and x['build_s'] > 0 for x in rec['size'])
+    assert rec['git_sha'] and (tmp_path/'scaling.md').read_text().count('\n|') >= 6
+    bad = subprocess.run([sys.executable, str(ROOT/'bench'/'bench_scaling.py'), '--bss', '512', '--images', '128'], capture_output=True, text=True)
+    assert bad.returncode == 2 and 'at least the largest batch size' in bad.stderr
