@@ -2,7 +2,7 @@
 
 Model depth is the third axis; `bench_loop.py` measures it (ResNet-8/-20/-56 in one run). Here, in one process:
 - batch size 512 / 1,024 / 2,048 (ResNet-8, the same number of images per fit): images/s and peak memory;
-- training-set size 5k / 10k / 20k images (batch 512): time to build the `DataLoaders` from the cached tensors, one
+- training-set size 5k / 10k / 20k images (at the first batch size, 512): time to build the `DataLoaders` from the cached tensors, one
   training epoch, and one pass over the 10k test images; images/s.
 Writes `bench/results/scaling.json` (with provenance) and `bench/results/scaling.md`.
 
@@ -44,17 +44,17 @@ def by_batch(a, cl):
     return rows
 
 def by_size(a, cl):
-    "Seconds to build the loaders, train one epoch and validate once, at each training-set size"
-    rows = []
+    "Seconds to build the loaders, train one epoch and validate once, at each training-set size (at the first batch size)"
+    rows, bs = [], a.bss[0]
     for n in a.n_trains:
-        t = time.perf_counter(); dls = get_dls('cifar10', bs=512, n_train=n, channels_last=cl, device=a.device); build = time.perf_counter()-t
+        t = time.perf_counter(); dls = get_dls('cifar10', bs=bs, n_train=n, channels_last=cl, device=a.device); build = time.perf_counter()-t
         torch.manual_seed(0); learn = learner(dls, a.model, a.device, cl)
         with learn.no_bar(), learn.no_logging():
             learn.fit_iters(WARMUP, {'lr': lambda pos: 0.1})
             train = timed(lambda: learn.fit_one_cycle(1, 0.1), a.device)
             learn.remove_cb(SkipEpochValidation)   # now time fastai's own validation pass
             valid = timed(lambda: learn.validate(), a.device)
-        rows.append(dict(n_train=n, iters=len(dls.train), build_s=build, train_s=train, valid_s=valid, img_s=len(dls.train)*512/train))
+        rows.append(dict(n_train=n, iters=len(dls.train), build_s=build, train_s=train, valid_s=valid, img_s=len(dls.train)*bs/train))
         print(f"{n} images: loaders {build:.2f} s, epoch {train:.1f} s ({rows[-1]['img_s']:.0f} img/s), validation {valid:.1f} s", flush=True)
     return rows
 
