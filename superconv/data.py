@@ -273,8 +273,10 @@ class TensorDL(TfmdDL):
     def get_idxs(self): return torch.randperm(self.n) if self.shuffle else torch.arange(self.n)
     def sample(self): return self._DataLoader__idxs  # what `DataLoader.__iter__` just stored from `get_idxs` (which `get_preds` may replace)
     def create_batches(self, samps):
-        idxs = torch.as_tensor(samps).to(self.dataset.y.device)  # a tensor from `get_idxs`, or any list of indices
-        for i in range(len(self)): yield self.dataset[idxs[i*self.bs:(i+1)*self.bs]]
+        if not isinstance(samps, torch.Tensor): samps = list(samps)   # any indices: a list, or `DistributedDL`'s generator over its shard
+        idxs = torch.as_tensor(samps).to(self.dataset.y.device)
+        n = len(idxs)//self.bs if self.drop_last else -(-len(idxs)//self.bs)   # a shard of the indices (fastai's `DistributedDL`) gives fewer batches
+        for i in range(n): yield self.dataset[idxs[i*self.bs:(i+1)*self.bs]]
     def to(self, device):
         super().to(device)
         self.dataset = self.dataset.to(device)

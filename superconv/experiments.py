@@ -20,7 +20,8 @@ from fastai.optimizer import SGD
 from fastai.metrics import accuracy
 from fastai.callback.core import Callback, CancelFitException, CancelValidException
 from fastai.callback.schedule import combined_cos
-from fastai.torch_core import set_seed, default_device, find_bs
+from fastai.torch_core import set_seed, default_device, find_bs, num_distrib
+from fastai.distributed import DistributedDL
 from contextlib import nullcontext as contextlib_nullcontext
 import fastai, superconv
 from .data import get_dls, data_spec
@@ -319,6 +320,23 @@ def apply_exec(learn:Learner, opts:dict)->Learner:
     if opts['compile']:
         learn.model = PlainInput(torch.compile(learn.model, **({'backend': opts['compile']} if isinstance(opts['compile'], str) else {})))
     return learn
+
+# %% ../nbs/05_experiments.ipynb #be389034
+@patch
+def _broadcast(self:DistributedDL, t, rank):
+    "Broadcast `t` from `rank`: on CUDA for `nccl` (as fastai does), on the CPU for `gloo` (fastai always uses CUDA)"
+    t = torch.as_tensor(t, dtype=torch.long, device='cuda' if torch.distributed.get_backend() == 'nccl' else 'cpu')
+    torch.distributed.broadcast(t, rank)
+    return t.cpu().tolist()
+
+@patch
+@contextmanager
+def ddp_ctx(self:Learner,
+            sync_bn:bool|None=None): # Replace BatchNorm by `SyncBatchNorm` (`None`: on CUDA only)
+    "fastai's `distrib_ctx` when launched on several processes (`torchrun`, `accelerate launch`), on GPUs or CPUs; nothing in one process"
+    if num_distrib() < 2: yield self; return
+    cuda = next(self.model.parameters()).device.type == 'cuda'
+    with self.distrib_ctx(sync_bn=cuda if sync_bn is None else sync_bn, **({} if cuda else dict(cpu=True))): yield self
 
 # %% ../nbs/05_experiments.ipynb #0cd22c32
 def run_spec(spec:RunSpec, # The run
