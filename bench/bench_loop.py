@@ -3,10 +3,12 @@
 Same model, batch, optimizer (SGD, momentum 0.9, L2 weight decay 1e-4) and data tensors; both timed in this
 one process, interleaved, so their ratio is meaningful on a shared machine. For each model (default ResNet-8,
 -20 and -56) it compares channels_last on and off and measures peak memory: on CUDA the allocator's peak, on a
-CPU the peak resident-set growth during the timed run (sampled every 5 ms from /proc/self/statm). Writes
+CPU the peak resident-set growth during the timed run (sampled every 5 ms from /proc/self/statm). At the memory
+format `superconv run` picks, it also times `fit_one_cycle` on fastai's stock pipeline (image files, PIL transforms,
+worker processes; `--no-stock` skips it), so the three loops are measured in one run. Writes
 `bench/results/loop.json` (with provenance) and `bench/results/loop.md`.
 
-    python bench/bench_loop.py [--models resnet8 resnet20 resnet56] [--iters N] [--repeats 3] [--device cuda]
+    python bench/bench_loop.py [--models resnet8 resnet20 resnet56] [--iters N] [--repeats 3] [--device cuda] [--no-stock]
 """
 import argparse, json, os, threading, time
 from pathlib import Path
@@ -15,7 +17,7 @@ from fastai.vision.all import Learner, accuracy
 from superconv.schedules import paper_sgd
 from superconv.data import get_dls
 from superconv.models import get_model
-from superconv.experiments import provenance, SkipEpochValidation
+from superconv.experiments import provenance, SkipEpochValidation, exec_options
 
 ITERS = {'resnet8': 12, 'resnet20': 8, 'resnet56': 4}   # timed iterations per fit: about 5 s each on 2 CPU cores
 CUDA_X = 8                                              # ×8 on a GPU (≤ 96 batches of 512: within CIFAR-10's 50k images)
@@ -71,6 +73,8 @@ def bare_run(dls, model, iters, device, lr=0.1):
         sync(device); t = time.perf_counter(); run(iters); sync(device); dt = time.perf_counter()-t
     return iters*dls.train.bs/dt, mem.mb
 
+def auto_cl(model): return exec_options('cpu', model)['channels_last']   # the memory format `superconv run` picks on CPU (always on for CUDA)
+
 def main():
     p = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     p.add_argument('--models', nargs='+', default=list(ITERS))
@@ -78,6 +82,7 @@ def main():
     p.add_argument('--iters', type=int, default=None, help=f"timed iterations per fit (default per model on a CPU: {ITERS}, 4 for others; ×{CUDA_X} on CUDA)")
     p.add_argument('--repeats', type=int, default=3)
     p.add_argument('--device', default='cuda' if torch.cuda.is_available() else 'cpu')
+    p.add_argument('--no-stock', action='store_true', help="skip fastai's stock image pipeline (PIL + worker processes)")
     p.add_argument('--out', default=str(Path(__file__).parent/'results'))
     a = p.parse_args()
     t0, rows = time.time(), []
@@ -86,21 +91,27 @@ def main():
         iters = a.iters or ITERS.get(m, 4) * (CUDA_X if torch.device(a.device).type == 'cuda' else 1)
         for cl in (False, True):
             dls = get_dls('cifar10', bs=a.bs, n_train=a.bs*iters, channels_last=cl, device=a.device)
-            runs, mems = {'fastai': [], 'bare': []}, {'fastai': [], 'bare': []}
+            stock = cl == auto_cl(m) and not a.no_stock   # fastai's stock pipeline too, at the automatic memory format
+            sdls = get_dls('cifar10', bs=a.bs, n_train=a.bs*iters, fast=False, device=a.device) if stock else None
+            loops = [('fastai', fastai_run, dls), ('bare', bare_run, dls)] + ([('stock', fastai_run, sdls)] if stock else [])
+            runs, mems = {k: [] for k,*_ in loops}, {k: [] for k,*_ in loops}
             for r in range(a.repeats):
-                for k, f in (('fastai', fastai_run), ('bare', bare_run)):
+                for k, f, d in loops:
                     torch.manual_seed(r)
                     model = get_model(m).to(a.device)
                     if cl: model = model.to(memory_format=torch.channels_last)
-                    img_s, mb = f(dls, model, iters, a.device)
+                    img_s, mb = f(d, model, iters, a.device)
                     runs[k].append(img_s); mems[k].append(mb)
             peak = lambda k: None if None in mems[k] else round(max(mems[k]), 1)
             row = dict(model=m, channels_last=cl, iters=iters, fastai_img_s=med(runs['fastai']), bare_img_s=med(runs['bare']), runs=runs,
                        fastai_peak_mb=peak('fastai'), bare_peak_mb=peak('bare'))
             row['ratio'] = row['fastai_img_s']/row['bare_img_s']
+            row['stock_img_s'] = med(runs['stock']) if stock else None
+            row['stock_ratio'] = row['stock_img_s']/row['bare_img_s'] if stock else None
             rows.append(row)
             print(f"{m} channels_last={cl}: fastai {row['fastai_img_s']:.0f} img/s, bare {row['bare_img_s']:.0f} img/s, ratio {row['ratio']:.2f}; "
-                  f"peak memory fastai {row['fastai_peak_mb']} MB, bare {row['bare_peak_mb']} MB", flush=True)
+                  f"peak memory fastai {row['fastai_peak_mb']} MB, bare {row['bare_peak_mb']} MB"
+                  + (f"; fastai on its stock pipeline {row['stock_img_s']:.0f} img/s ({row['stock_ratio']:.2f} of bare)" if stock else ''), flush=True)
     for r in rows:   # channels_last speed-up, per model and loop
         base = next(b for b in rows if b['model'] == r['model'] and not b['channels_last'])
         r['channels_last_speedup'] = r['fastai_img_s']/base['fastai_img_s']
@@ -111,10 +122,12 @@ def main():
     out = Path(a.out); out.mkdir(parents=True, exist_ok=True)
     (out/'loop.json').write_text(json.dumps(rec, indent=1) + '\n')
     fmt = lambda v: '–' if v is None else f"{v:.0f}"
-    md = ["| model | channels_last | iterations | fastai `fit_one_cycle` img/s | bare PyTorch loop img/s | fastai / bare | channels_last speed-up (fastai) | peak MB above start, fastai / bare |",
-          "|---|---|---|---|---|---|---|---|"]
+    stock_col = lambda r: '–' if r['stock_img_s'] is None else f"{r['stock_img_s']:.0f} ({r['stock_ratio']:.2f})"
+    md = ["| model | channels_last | iterations | fastai `fit_one_cycle` img/s | bare PyTorch loop img/s | fastai / bare | channels_last speed-up (fastai) | fastai on its stock pipeline img/s (/ bare) | peak MB above start, fastai / bare |",
+          "|---|---|---|---|---|---|---|---|---|"]
     md += [f"| {r['model']} | {r['channels_last']} | {r['iters']} | {r['fastai_img_s']:.0f} | {r['bare_img_s']:.0f} | {r['ratio']:.2f} | "
-           f"{r['channels_last_speedup']:.2f} | {fmt(r['fastai_peak_mb'])} / {fmt(r['bare_peak_mb'])} |" for r in rows]
+           f"{r['channels_last_speedup']:.2f} | {stock_col(r)} | "
+           f"{fmt(r['fastai_peak_mb'])} / {fmt(r['bare_peak_mb'])} |" for r in rows]
     md.append(f"\nCIFAR-10, batch {a.bs}, median of {a.repeats} (fastai and bare interleaved) after {WARMUP} warm-up iterations; memory: {rec['memory']}; "
               f"{rec['device']}, torch {rec['torch']}, fastai {rec['fastai']}, git {str(rec['git_sha'])[:8]}, {rec['date']}, {rec['wall_s']:.0f} s in all.")
     (out/'loop.md').write_text('\n'.join(md) + '\n')

@@ -11,8 +11,9 @@ def test_loop_bench_writes_ratio_and_memory(archives, tmp_path):
     for x in rec['rows']:
         assert x['fastai_img_s'] > 0 and x['bare_img_s'] > 0 and 0.2 < x['ratio'] < 5 and x['channels_last_speedup'] > 0
         if os.path.exists('/proc/self/statm'): assert x['fastai_peak_mb'] >= 0 and x['bare_peak_mb'] >= 0
+    assert rec['rows'][0]['stock_img_s'] is None and rec['rows'][1]['stock_img_s'] > 0   # stock pipeline at the automatic format only
     md = (tmp_path/'loop.md').read_text().splitlines()
-    assert rec['git_sha'] and rec['device'].startswith('cpu') and len(md[0].split('|')) == len(md[2].split('|')) == 10 and md[3].startswith('| resnet8 | True | 1 |')
+    assert rec['git_sha'] and rec['device'].startswith('cpu') and len(md[0].split('|')) == len(md[2].split('|')) == 11 and md[3].startswith('| resnet8 | True | 1 |')
 
 def test_data_bench_writes_ratio(archives, tmp_path):
     r = subprocess.run([sys.executable, str(ROOT/'bench'/'bench_data.py'), '--stock-batches', '2', '--fast-batches', '4', '--repeats', '1',
