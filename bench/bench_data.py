@@ -21,14 +21,14 @@ def images_per_s(dl, n_batches, warmup=2):
         elif i >= warmup: seen += len(xb)
     return seen / (time.perf_counter() - t0)
 
-def main():
+def main(argv=None):
     p = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     p.add_argument('--bs', type=int, default=512)
     p.add_argument('--stock-batches', type=int, default=30, help='batches timed from the stock pipeline (it is slow)')
     p.add_argument('--fast-batches', type=int, default=300, help='batches timed from the tensor pipeline')
     p.add_argument('--repeats', type=int, default=3, help='timings of each; the median is reported')
     p.add_argument('--out', default=str(Path(__file__).parent/'results'))
-    a = p.parse_args()
+    a = p.parse_args(argv)
     t0 = time.time()
     fast = get_dls('cifar10', bs=a.bs).train
     stock = get_dls('cifar10', bs=a.bs, fast=False).train
@@ -52,5 +52,6 @@ def main():
     (out/'data.md').write_text(md)
     print(md)
     print(f"loader ratio: {f/s:.1f}x")
+    return rec
 
 if __name__ == '__main__': main()

@@ -5,10 +5,10 @@ one process, interleaved, so their ratio is meaningful on a shared machine. For 
 -20 and -56) it compares channels_last on and off and measures peak memory: on CUDA the allocator's peak, on a
 CPU the peak resident-set growth during the timed run (sampled every 5 ms from /proc/self/statm). At the memory
 format `superconv run` picks, it also times `fit_one_cycle` on fastai's stock pipeline (image files, PIL transforms,
-worker processes; `--no-stock` skips it), so the three loops are measured in one run. Writes
+worker processes; for `--stock` models, ResNet-8 by default), so the three loops are measured in one run. Writes
 `bench/results/loop.json` (with provenance) and `bench/results/loop.md`.
 
-    python bench/bench_loop.py [--models resnet8 resnet20 resnet56] [--iters N] [--repeats 3] [--device cuda] [--no-stock]
+    python bench/bench_loop.py [--models resnet8 resnet20 resnet56] [--iters N] [--repeats 3] [--device cuda] [--stock resnet8 ...]
 """
 import argparse, json, os, threading, time
 from pathlib import Path
@@ -19,9 +19,9 @@ from superconv.data import get_dls
 from superconv.models import get_model
 from superconv.experiments import provenance, SkipEpochValidation, exec_options
 
-ITERS = {'resnet8': 12, 'resnet20': 8, 'resnet56': 4}   # timed iterations per fit: about 5 s each on 2 CPU cores
+ITERS = {'resnet8': 10, 'resnet20': 6, 'resnet56': 3}   # timed iterations per fit: about 5 s each on 2 CPU cores
 CUDA_X = 8                                              # ×8 on a GPU (≤ 96 batches of 512: within CIFAR-10's 50k images)
-WARMUP = 2                                              # iterations before timing (allocator, first-call overheads)
+WARMUP = 1                                              # iterations before each timing (allocator, first-call overheads)
 
 class PeakMemory:
     "Peak memory (MB) used while the block runs: CUDA's allocator peak, or on a CPU the growth of the resident set"
@@ -75,23 +75,23 @@ def bare_run(dls, model, iters, device, lr=0.1):
 
 def auto_cl(model): return exec_options('cpu', model)['channels_last']   # the memory format `superconv run` picks on CPU (always on for CUDA)
 
-def main():
+def main(argv=None):
     p = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     p.add_argument('--models', nargs='+', default=list(ITERS))
     p.add_argument('--bs', type=int, default=512)
     p.add_argument('--iters', type=int, default=None, help=f"timed iterations per fit (default per model on a CPU: {ITERS}, 4 for others; ×{CUDA_X} on CUDA)")
     p.add_argument('--repeats', type=int, default=3)
     p.add_argument('--device', default='cuda' if torch.cuda.is_available() else 'cpu')
-    p.add_argument('--no-stock', action='store_true', help="skip fastai's stock image pipeline (PIL + worker processes)")
+    p.add_argument('--stock', nargs='*', default=['resnet8'], help="models also timed on fastai's stock image pipeline (PIL + worker processes); none: `--stock`")
     p.add_argument('--out', default=str(Path(__file__).parent/'results'))
-    a = p.parse_args()
+    a = p.parse_args(argv)
     t0, rows = time.time(), []
     med = lambda xs: sorted(xs)[len(xs)//2]
     for m in a.models:
         iters = a.iters or ITERS.get(m, 4) * (CUDA_X if torch.device(a.device).type == 'cuda' else 1)
         for cl in (False, True):
             dls = get_dls('cifar10', bs=a.bs, n_train=a.bs*iters, channels_last=cl, device=a.device)
-            stock = cl == auto_cl(m) and not a.no_stock   # fastai's stock pipeline too, at the automatic memory format
+            stock = cl == auto_cl(m) and m in a.stock   # fastai's stock pipeline too, at the automatic memory format
             sdls = get_dls('cifar10', bs=a.bs, n_train=a.bs*iters, fast=False, device=a.device) if stock else None
             loops = [('fastai', fastai_run, dls), ('bare', bare_run, dls)] + ([('stock', fastai_run, sdls)] if stock else [])
             runs, mems = {k: [] for k,*_ in loops}, {k: [] for k,*_ in loops}
@@ -132,5 +132,6 @@ def main():
               f"{rec['device']}, torch {rec['torch']}, fastai {rec['fastai']}, git {str(rec['git_sha'])[:8]}, {rec['date']}, {rec['wall_s']:.0f} s in all.")
     (out/'loop.md').write_text('\n'.join(md) + '\n')
     print('\n'.join(md))
+    return rec
 
 if __name__ == '__main__': main()

@@ -58,7 +58,7 @@ def by_size(a, cl):
         print(f"{n} images: loaders {build:.2f} s, epoch {train:.1f} s ({rows[-1]['img_s']:.0f} img/s), validation {valid:.1f} s", flush=True)
     return rows
 
-def main():
+def main(argv=None):
     p = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     p.add_argument('--model', default='resnet8')
     p.add_argument('--bss', nargs='+', type=int, default=[512, 1024, 2048])
@@ -67,7 +67,7 @@ def main():
     p.add_argument('--repeats', type=int, default=3)
     p.add_argument('--device', default='cuda' if torch.cuda.is_available() else 'cpu')
     p.add_argument('--out', default=str(Path(__file__).parent/'results'))
-    a = p.parse_args()
+    a = p.parse_args(argv)
     a.images = a.images or 6144*(CUDA_X if torch.device(a.device).type == 'cuda' else 1)
     if a.images < max(a.bss): p.error(f"--images ({a.images}) must be at least the largest batch size ({max(a.bss)})")
     cl = exec_options(a.device, a.model)['channels_last']
@@ -87,5 +87,6 @@ def main():
               f"median of {a.repeats}; {rec['device']}, torch {rec['torch']}, fastai {rec['fastai']}, git {str(rec['git_sha'])[:8]}, {rec['date']}, {rec['wall_s']:.0f} s in all.")
     (out/'scaling.md').write_text('\n'.join(md) + '\n')
     print('\n'.join(md))
+    return rec
 
 if __name__ == '__main__': main()

@@ -34,3 +34,11 @@ def test_scaling_bench_writes_both_scans(archives, tmp_path):
     assert rec['git_sha'] and (tmp_path/'scaling.md').read_text().count('\n|') >= 6
     bad = subprocess.run([sys.executable, str(ROOT/'bench'/'bench_scaling.py'), '--bss', '512', '--images', '128'], capture_output=True, text=True)
     assert bad.returncode == 2 and 'at least the largest batch size' in bad.stderr
+
+def test_bench_runs_both_targets_in_one_process(archives, tmp_path):
+    r = subprocess.run([sys.executable, str(ROOT/'bench'/'bench.py'), '--smoke', '--scaling', '--device', 'cpu', '--out', str(tmp_path)],
+                       capture_output=True, text=True, timeout=900)
+    assert r.returncode == 0, r.stderr[-2000:]
+    assert {p.name for p in tmp_path.iterdir()} == {f'{n}.{e}' for n in ('data', 'loop', 'scaling') for e in ('json', 'md')} | {'summary.md'}
+    s = (tmp_path/'summary.md').read_text()
+    assert '(a) superconv loader' in s and s.count('(b) fastai') == 2 and 's for the whole benchmark (with the scaling scans)' in s
