@@ -41,4 +41,4 @@ def test_bench_runs_both_targets_in_one_process(archives, tmp_path):
     assert r.returncode == 0, r.stderr[-2000:]
     assert {p.name for p in tmp_path.iterdir()} == {f'{n}.{e}' for n in ('data', 'loop', 'scaling') for e in ('json', 'md')} | {'summary.md'}
     s = (tmp_path/'summary.md').read_text()
-    assert '(a) superconv loader' in s and s.count('(b) fastai') == 2 and 's for the whole benchmark (with the scaling scans)' in s
+    assert '(a) superconv loader' in s and s.count("(b) fastai") == 2 and 's for the whole benchmark (with the scaling scans)' in s
