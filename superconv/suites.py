@@ -41,7 +41,9 @@ class Suite:
         return sorted(res, key=lambda s: s.schedule != 'lr_range')   # stable: range tests first
 
 SUITES = {}
-def _suite(*args, **kw): s = Suite(*args, **kw); SUITES[s.name] = s; return s
+def _suite(*args, **kw):
+    "Register a `Suite` in `SUITES` (returns nothing, so a registering cell shows no output)"
+    s = Suite(*args, **kw); SUITES[s.name] = s
 
 def _seeds(specs, seeds, range_once=True):
     "Each spec over `seeds` seeds (range tests: seed 0 only, when `range_once`)"
