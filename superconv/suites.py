@@ -16,8 +16,8 @@ from .lr_range import LRRangeResult
 # %% auto #0
 __all__ = ['SUITES', 'PAPER', 'PAPER_STEP', 'PAPER_CLR', 'CPU', 'RESULTS_ENV', 'Suite', 'cpu_range', 'cpu_1cycle', 'cpu_step',
            'results_dir', 'suite_store', 'dry_run_spec', 'run_suite', 'summarize', 'budget_curves', 'headline',
-           'headline_text', 'plot_budgets', 'sweep_curves', 'paper_sweep', 'sweep_gaps', 'plot_sweep', 'gap_stats',
-           'markdown_table', 'report_suite']
+           'headline_text', 'plot_budgets', 'sweep_curves', 'paper_sweep', 'sweep_gaps', 'plot_sweep', 'mean_diff',
+           'gap_stats', 'markdown_table', 'report_suite']
 
 # %% ../nbs/06_suites.ipynb #98f95b9d
 @dataclass
@@ -357,15 +357,15 @@ def plot_sweep(curves:dict, key:str, ax=None, title=None, logx:bool|None=None, m
     if title: ax.set_title(title)
     return ax
 
+def mean_diff(a:list, b:list)->tuple:
+    "(mean of `a` − mean of `b`, standard error of that difference) in points, for accuracies given as fractions; NaN error below 2 values each"
+    a,b = np.array(a, dtype=float)*100, np.array(b, dtype=float)*100
+    se = float(np.sqrt(a.var(ddof=1)/len(a) + b.var(ddof=1)/len(b))) if len(a) > 1 and len(b) > 1 else float('nan')
+    return float(a.mean() - b.mean()), se
+
 def gap_stats(curves:dict, fast:str='1cycle', slow:str='step')->dict:
-    "{value: (mean of `fast` − mean of `slow`, standard error of that difference)}, in accuracy points, at each value both families ran"
-    out = {}
-    for x in curves.get(fast, {}):
-        if x not in curves.get(slow, {}): continue
-        a,b = np.array(curves[fast][x])*100, np.array(curves[slow][x])*100
-        se = float(np.sqrt(a.var(ddof=1)/len(a) + b.var(ddof=1)/len(b))) if len(a) > 1 and len(b) > 1 else float('nan')
-        out[x] = (float(a.mean() - b.mean()), se)
-    return out
+    "{value: `mean_diff` of `fast` against `slow`} at each value both families ran"
+    return {x: mean_diff(curves[fast][x], curves[slow][x]) for x in curves.get(fast, {}) if x in curves.get(slow, {})}
 
 # %% ../nbs/06_suites.ipynb #5f0b6eec
 def markdown_table(df)->str:
