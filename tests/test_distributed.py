@@ -17,19 +17,19 @@ SCRIPT = textwrap.dedent('''
         wrapped = type(learn.model).__name__
         learn.fit_one_cycle(1, 0.05)
     after = [p.detach().double().sum().item() for p in learn.model.parameters()]
-    print('RESULT ' + json.dumps(dict(rank=rank_distrib(), world=num_distrib(), iters=learn.train_iter, before=before, after=after,
-                                      model=type(learn.model).__name__)), flush=True)
+    with open(f'result-{rank_distrib()}.json', 'w') as f:   # one file per process: their stdout lines can interleave
+        json.dump(dict(rank=rank_distrib(), world=num_distrib(), iters=learn.train_iter, before=before, after=after, model=type(learn.model).__name__), f)
 ''')
 
-def _results(out):
-    return sorted((json.loads(l[len('RESULT '):]) for l in out.splitlines() if l.startswith('RESULT ')), key=lambda r: r['rank'])
+def _results(folder):
+    return sorted((json.loads(p.read_text()) for p in folder.glob('result-*.json')), key=lambda r: r['rank'])
 
 def test_two_cpu_processes_share_the_batches_and_end_with_the_same_weights(archives, tmp_path):
     (tmp_path/'fit.py').write_text(SCRIPT)
     r = subprocess.run([sys.executable, '-m', 'torch.distributed.run', '--nproc_per_node=2', '--master_port=29531', str(tmp_path/'fit.py')],
                        capture_output=True, text=True, timeout=600, cwd=tmp_path)
     assert r.returncode == 0, (r.stdout + r.stderr)[-3000:]
-    res = _results(r.stdout)
+    res = _results(tmp_path)
     assert [x['rank'] for x in res] == [0, 1] and all(x['world'] == 2 for x in res)
     assert all(x['iters'] == 4 for x in res)                      # each process trained half of the 8 batches
     assert all(x['model'] == 'CifarResNet' for x in res)          # unwrapped again after the fit
@@ -40,5 +40,5 @@ def test_one_process_is_a_plain_fit(archives, tmp_path):
     (tmp_path/'fit.py').write_text(SCRIPT)
     r = subprocess.run([sys.executable, str(tmp_path/'fit.py')], capture_output=True, text=True, timeout=600, cwd=tmp_path)
     assert r.returncode == 0, r.stderr[-3000:]
-    [res] = _results(r.stdout)
+    [res] = _results(tmp_path)
     assert res['world'] == 0 and res['iters'] == 8
