@@ -73,6 +73,17 @@ def bare_run(dls, model, iters, device, lr=0.1):
         sync(device); t = time.perf_counter(); run(iters); sync(device); dt = time.perf_counter()-t
     return iters*dls.train.bs/dt, mem.mb
 
+def footer(rec:dict)->str:
+    "The provenance sentence that ends each benchmark's markdown table"
+    return f"{rec['device']}, torch {rec['torch']}, fastai {rec['fastai']}, git {str(rec['git_sha'])[:8]}, {rec['date']}, {rec['wall_s']:.0f} s in all."
+
+def write_outputs(out, name:str, rec:dict, md:list):
+    "Write the record as `out/name.json` and the table lines `md` as `out/name.md`, and print the table"
+    out = Path(out); out.mkdir(parents=True, exist_ok=True)
+    (out/f'{name}.json').write_text(json.dumps(rec, indent=1) + '\n')
+    (out/f'{name}.md').write_text('\n'.join(md) + '\n')
+    print('\n'.join(md))
+
 def auto_cl(model): return exec_options('cpu', model)['channels_last']   # the memory format `superconv run` picks on CPU (always on for CUDA)
 
 def main(argv=None):
@@ -119,8 +130,6 @@ def main(argv=None):
                memory=('CUDA allocator peak above the memory in use before the timed run' if torch.device(a.device).type == 'cuda' else
                        'peak resident-set growth above its level before the timed run, sampled every 5 ms by a thread that runs during the timing'),
                wall_s=round(time.time()-t0, 1), **provenance(a.device))
-    out = Path(a.out); out.mkdir(parents=True, exist_ok=True)
-    (out/'loop.json').write_text(json.dumps(rec, indent=1) + '\n')
     fmt = lambda v: '–' if v is None else f"{v:.0f}"
     stock_col = lambda r: '–' if r['stock_img_s'] is None else f"{r['stock_img_s']:.0f} ({r['stock_ratio']:.2f})"
     md = ["| model | channels_last | iterations | fastai `fit_one_cycle` img/s | bare PyTorch loop img/s | fastai / bare | channels_last speed-up (fastai) | fastai on its stock pipeline img/s (/ bare) | peak MB above start, fastai / bare |",
@@ -129,9 +138,8 @@ def main(argv=None):
            f"{r['channels_last_speedup']:.2f} | {stock_col(r)} | "
            f"{fmt(r['fastai_peak_mb'])} / {fmt(r['bare_peak_mb'])} |" for r in rows]
     md.append(f"\nCIFAR-10, batch {a.bs}, median of {a.repeats} (fastai and bare interleaved) after {WARMUP} warm-up iterations; memory: {rec['memory']}; "
-              f"{rec['device']}, torch {rec['torch']}, fastai {rec['fastai']}, git {str(rec['git_sha'])[:8]}, {rec['date']}, {rec['wall_s']:.0f} s in all.")
-    (out/'loop.md').write_text('\n'.join(md) + '\n')
-    print('\n'.join(md))
+              + footer(rec))
+    write_outputs(a.out, 'loop', rec, md)
     return rec
 
 if __name__ == '__main__': main()

@@ -8,12 +8,12 @@ Writes `bench/results/scaling.json` (with provenance) and `bench/results/scaling
 
     python bench/bench_scaling.py [--model resnet8] [--bss 512 1024 2048] [--n-trains 5000 10000 20000] [--device cuda]
 """
-import argparse, json, sys, time
+import argparse, sys, time
 from pathlib import Path
 import torch
 from fastai.vision.all import Learner, accuracy
 sys.path.insert(0, str(Path(__file__).parent))
-from bench_loop import PeakMemory, sync, WARMUP, CUDA_X
+from bench_loop import PeakMemory, sync, WARMUP, CUDA_X, footer, write_outputs
 from superconv.schedules import paper_sgd
 from superconv.data import get_dls
 from superconv.models import get_model
@@ -75,8 +75,6 @@ def main(argv=None):
     rec = dict(bench='scaling', dataset='cifar10', model=a.model, channels_last=cl, warmup=WARMUP, repeats=a.repeats, images=a.images,
                batch=by_batch(a, cl), size=by_size(a, cl))
     rec.update(wall_s=round(time.time()-t0, 1), **provenance(a.device))
-    out = Path(a.out); out.mkdir(parents=True, exist_ok=True)
-    (out/'scaling.json').write_text(json.dumps(rec, indent=1) + '\n')
     b0, s0 = rec['batch'][0], rec['size'][0]
     fmt = lambda v: '–' if v is None else f"{v:.0f}"
     md = ["| batch | iterations | img/s | vs first | peak MB above start |", "|---|---|---|---|---|"]
@@ -84,9 +82,8 @@ def main(argv=None):
     md += ["", "| training images | iterations / epoch | build loaders s | epoch s | img/s | validation s | epoch time vs first |", "|---|---|---|---|---|---|---|"]
     md += [f"| {r['n_train']:,} | {r['iters']} | {r['build_s']:.2f} | {r['train_s']:.1f} | {r['img_s']:.0f} | {r['valid_s']:.1f} | {r['train_s']/s0['train_s']:.2f} |" for r in rec['size']]
     md.append(f"\nCIFAR-10, {a.model}, channels_last {cl}, {WARMUP} warm-up iterations before each timing; batch scan: {a.images:,} images per fit, "
-              f"median of {a.repeats}; {rec['device']}, torch {rec['torch']}, fastai {rec['fastai']}, git {str(rec['git_sha'])[:8]}, {rec['date']}, {rec['wall_s']:.0f} s in all.")
-    (out/'scaling.md').write_text('\n'.join(md) + '\n')
-    print('\n'.join(md))
+              f"median of {a.repeats}; " + footer(rec))
+    write_outputs(a.out, 'scaling', rec, md)
     return rec
 
 if __name__ == '__main__': main()
