@@ -6,8 +6,9 @@ absolute times are noisy. Writes `bench/results/data.json` (with provenance) and
 
     python bench/bench_data.py [--bs 512] [--stock-batches 30] [--repeats 3]
 """
-import argparse, json, time
+import argparse, time
 from pathlib import Path
+from bench_loop import footer, write_outputs
 from superconv.data import get_dls
 from superconv.experiments import provenance
 
@@ -42,15 +43,10 @@ def main(argv=None):
     rec = dict(bench='data_loader', dataset='cifar10', split='train', bs=a.bs, augmentation='pad 4 + random 32px crop + flip, normalise',
                stock_num_workers=stock.fake_l.num_workers, fast_img_s=f, stock_img_s=s, ratio=f/s, runs=runs,
                fast_batches=a.fast_batches, stock_batches=a.stock_batches, wall_s=round(time.time()-t0, 1), **provenance())
-    out = Path(a.out); out.mkdir(parents=True, exist_ok=True)
-    (out/'data.json').write_text(json.dumps(rec, indent=1) + '\n')
-    md = (f"| loader | images/s (median of {a.repeats}) | ratio |\n|---|---|---|\n"
-          f"| fastai stock `ImageDataLoaders` ({rec['stock_num_workers']} workers) | {s:,.0f} | 1.0× |\n"
-          f"| superconv tensor `DataLoaders` | {f:,.0f} | {f/s:,.1f}× |\n\n"
-          f"CIFAR-10 training batches of {a.bs}, {rec['augmentation']}; {rec['device']}, torch {rec['torch']}, fastai {rec['fastai']}, "
-          f"git {str(rec['git_sha'])[:8]}, {rec['date']}.\n")
-    (out/'data.md').write_text(md)
-    print(md)
+    write_outputs(a.out, 'data', rec, [f"| loader | images/s (median of {a.repeats}) | ratio |", "|---|---|---|",
+                                       f"| fastai stock `ImageDataLoaders` ({rec['stock_num_workers']} workers) | {s:,.0f} | 1.0× |",
+                                       f"| superconv tensor `DataLoaders` | {f:,.0f} | {f/s:,.1f}× |", "",
+                                       f"CIFAR-10 training batches of {a.bs}, {rec['augmentation']}; {footer(rec)}"])
     print(f"loader ratio: {f/s:.1f}x")
     return rec
 
