@@ -420,11 +420,13 @@ def report_suite(name:str, scale:str='cpu', out=None, plots:bool=True)->str:
             f"Shrunk at this scale: {s.shrunk.get(scale, '–')}."]
     h = headline(recs)
     if h is not None: text += ['', f"Headline: {headline_text(h)}"]
-    if plateau(recs) is not None: text += ['', f"Baseline: {plateau_text(plateau(recs))}"]
-    bg = budget_gaps(recs)
-    if bg: text += ['', "1cycle − step at equal budgets, mean final test accuracy: " + ', '.join(f"{b:,} iterations: {g*100:+.1f} points" for b,g in bg.items()) +
-                    ('.' if len(bg) < 2 else f"; the curves cross between {crossing(bg)[0]:,} and {crossing(bg)[1]:,} iterations." if crossing(bg)
-                     else f"; the curves do not cross between {min(bg):,} and {max(bg):,} iterations.")]
+    p,bg = plateau(recs),budget_gaps(recs)
+    if p is not None: text += ['', f"Baseline: {plateau_text(p)}"]
+    if bg:
+        cx = crossing(bg)
+        text += ['', "1cycle − step at equal budgets, mean final test accuracy: " + ', '.join(f"{b:,} iterations: {g*100:+.1f} points" for b,g in bg.items()) +
+                 ('.' if len(bg) < 2 else f"; the curves cross between {cx[0]:,} and {cx[1]:,} iterations." if cx
+                  else f"; the curves do not cross between {min(bg):,} and {max(bg):,} iterations.")]
     gaps = sweep_gaps(sweep_curves(recs, s.sweep)) if s.sweep else {}
     if gaps: text += ['', f"1cycle − step, mean final test accuracy at each {s.sweep}: " +
                       ', '.join(f"{x}: {g*100:+.1f} points" for x,g in gaps.items()) + '.']
