@@ -6,8 +6,6 @@ Docs: https://superconv.github.io/superconv/data.html.md"""
 
 # %% ../nbs/00_data.ipynb #c37dae9a
 from __future__ import annotations
-import warnings
-warnings.filterwarnings('ignore', message=r'`torch.jit.script` is deprecated', category=FutureWarning)  # raised inside fastai's imports
 import os, tarfile, tempfile, shutil, zlib, fcntl
 from contextlib import contextmanager
 from dataclasses import dataclass
