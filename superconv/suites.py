@@ -16,8 +16,8 @@ from .lr_range import LRRangeResult
 # %% auto #0
 __all__ = ['SUITES', 'PAPER', 'PAPER_STEP', 'PAPER_CLR', 'CPU', 'RESULTS_ENV', 'Suite', 'cpu_range', 'cpu_1cycle', 'cpu_step',
            'results_dir', 'suite_store', 'dry_run_spec', 'run_suite', 'summarize', 'budget_curves', 'headline',
-           'headline_text', 'plot_budgets', 'plateau', 'plateau_text', 'budget_gaps', 'crossing', 'sweep_curves',
-           'paper_sweep', 'sweep_gaps', 'plot_sweep', 'mean_diff', 'gap_stats', 'markdown_table', 'report_suite']
+           'headline_text', 'plot_budgets', 'plateau', 'plateau_text', 'sweep_gaps', 'budget_gaps', 'crossing',
+           'sweep_curves', 'paper_sweep', 'plot_sweep', 'mean_diff', 'gap_stats', 'markdown_table', 'report_suite']
 
 # %% ../nbs/06_suites.ipynb #98f95b9d
 @dataclass
@@ -341,11 +341,14 @@ def plateau_text(p:dict)->str:
             (f"it plateaued (within {p['tol']*100:g} point)." if p['plateaued'] else
              f"it did not plateau inside the sweep ({'still climbing' if d > 0 else 'falling'}; more than {p['tol']*100:g} point)."))
 
+def sweep_gaps(curves:dict, fast:str='1cycle', slow:str='step')->dict:
+    "{value: mean accuracy of `fast` − mean of `slow`} at each value both families ran"
+    if fast not in curves or slow not in curves: return {}
+    return {x: float(np.mean(curves[fast][x]) - np.mean(curves[slow][x])) for x in curves[fast] if x in curves[slow]}
+
 def budget_gaps(records:list, fast:str='1cycle', slow:str='step')->dict:
     "{iterations: mean accuracy of `fast` − mean of `slow`} at every budget both families ran"
-    c = budget_curves(records)
-    if fast not in c or slow not in c: return {}
-    return {b: float(np.mean(c[fast][b]) - np.mean(c[slow][b])) for b in c[fast] if b in c[slow]}
+    return sweep_gaps(budget_curves(records), fast, slow)
 
 def crossing(gaps:dict)->tuple|None:
     "The first two neighbouring budgets between which the gap changes sign (where the two curves cross), or None"
@@ -369,11 +372,6 @@ def paper_sweep(suite)->dict:
     for label,x in suite.paper_x.items():
         if label in suite.paper: res.setdefault(label.split('-')[0], {})[x] = [suite.paper[label]/100]
     return {f:dict(sorted(c.items())) for f,c in res.items()}
-
-def sweep_gaps(curves:dict, fast:str='1cycle', slow:str='step')->dict:
-    "{value: mean accuracy of `fast` − mean of `slow`} at each value both families ran"
-    if fast not in curves or slow not in curves: return {}
-    return {x: float(np.mean(curves[fast][x]) - np.mean(curves[slow][x])) for x in curves[fast] if x in curves[slow]}
 
 def plot_sweep(curves:dict, key:str, ax=None, title=None, logx:bool|None=None, marker='o', ls='-', suffix=''):
     "Final test accuracy against the swept setting `key`, one line per family (mean ± std over seeds)"
