@@ -8,6 +8,7 @@ Docs: https://superconv.github.io/superconv/suites.html.md"""
 from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from fractions import Fraction
 import numpy as np
 from fastcore.all import *
 from .experiments import RunSpec, ResultStore, run_specs, runs_table, plot_curves
@@ -33,6 +34,8 @@ class Suite:
     sweep:str|None=None      # The `RunSpec` field an ablation varies (for `plot_sweep`)
     paper_x:dict=field(default_factory=dict) # {paper label: its value of `sweep`}
     small_batch:tuple=() # Labels of CPU-scale runs deliberately below batch 512 (to show why the effect needs large batches)
+    baseline:str='step'  # The family 1cycle is measured against (its runs labelled `baseline-budget`)
+    paper_fraction:float|None=1/8 # The paper's headline: 1cycle matched `baseline` in this fraction of its iterations (None: not verified)
     def specs(self, scale:str='cpu', seeds:int=3)->list:
         "The runs of `scale`, range tests first, each label repeated over `seeds` seeds"
         if scale not in self.scales: raise ValueError(f"Suite {self.name!r} has no scale {scale!r}; choose one of: {', '.join(self.scales)}")
@@ -119,7 +122,7 @@ _suite('mnist', "LeNet on MNIST: 1cycle vs Caffe's inverse-decay baseline (Table
     scales={'paper': _mnist, 'cpu': _mnist},
     shrunk={'paper': "none: Caffe's LeNet example (batch 64, 10k iterations) against 1cycle 0.01–0.1",
             'cpu': "none: the same runs as paper scale"},
-    paper={}, paper_note="the paper's LeNet numbers are not verified here")
+    paper={}, paper_note="the paper's LeNet numbers are not verified here", baseline='inv', paper_fraction=None)
 
 # %% ../nbs/06_suites.ipynb #5d2de04e
 _suite('lr_range', "LR range tests: test accuracy against a linearly growing LR (Fig. 2b, Fig. 4)",
@@ -294,7 +297,7 @@ def budget_curves(records:list)->dict:
         res.setdefault(fam, {}).setdefault(r['spec']['n_iter'], []).append(r['final']['test_acc'])
     return {f:dict(sorted(c.items())) for f,c in res.items()}
 
-def headline(records:list, fast:str='1cycle', slow:str='step')->dict|None:
+def headline(records:list, fast:str='1cycle', slow:str='step', paper_fraction:float|None=1/8)->dict|None:
     "The fewest iterations at which `fast` matches `slow`'s best mean accuracy, and that as a fraction of `slow`'s iterations"
     c = budget_curves(records)
     if fast not in c or slow not in c: return None
@@ -303,24 +306,35 @@ def headline(records:list, fast:str='1cycle', slow:str='step')->dict|None:
     best = mean(best)
     hit = first(b for b,v in c[fast].items() if mean(v) >= best)
     return dict(slow_best=best, slow_iters=b_slow, fast_iters=hit, fraction=None if hit is None else hit/b_slow,
-                fast_best=max(mean(v) for v in c[fast].values()), paper_fraction=1/8)
+                fast_best=max(mean(v) for v in c[fast].values()), paper_fraction=paper_fraction)
 
 def headline_text(h:dict, fast:str='1cycle', slow:str='step')->str:
     "`headline` in one sentence, with the paper's 1/8 beside it"
     if h is None: return ''
-    base = f"{slow} reached its best mean test accuracy, {h['slow_best']:.1%}, at {h['slow_iters']} iterations"
+    base = f"{slow} reached its best mean test accuracy, {h['slow_best']:.1%}, at {h['slow_iters']:,} iterations"
+    pf = h.get('paper_fraction')
     if h['fast_iters'] is None:
-        return f"{base}; {fast} did not reach it at any budget (its best mean: {h['fast_best']:.1%}). The paper: 1/8 of the iterations."
-    return f"{base}; {fast} matched it at {h['fast_iters']} iterations, {h['fraction']:.2g} of them (the paper: 1/8 = 0.125)."
+        return f"{base}; {fast} did not reach it at any budget (its best mean: {h['fast_best']:.1%})." + (f" The paper: {Fraction(pf).limit_denominator(100)} of the iterations." if pf else '')
+    return f"{base}; {fast} matched it at {h['fast_iters']:,} iterations, {h['fraction']:.2g} of them" + (f" (the paper: {Fraction(pf).limit_denominator(100)} = {pf:.3g})." if pf else '.')
 
-def plot_budgets(records:list, ax=None, title=None, paper:dict|None=None):
+def plot_budgets(records:list, ax=None, title=None, fast:str='1cycle', slow:str='step',
+                 mark:bool=True, # Mark `slow`'s best, and the budget at which the paper's fraction would put `fast` there
+                 paper_fraction:float|None=1/8):
     "Final test accuracy against iterations per schedule family (mean ± std over seeds, log x)"
     import matplotlib.pyplot as plt
     if ax is None: _,ax = plt.subplots(figsize=(7,4))
-    for fam,c in budget_curves(records).items():
+    curves = budget_curves(records)
+    for fam,c in curves.items():
         its = list(c); m = np.array([np.mean(v) for v in c.values()]); sd = np.array([np.std(v, ddof=1) if len(v) > 1 else 0 for v in c.values()])
         ax.errorbar(its, m, yerr=sd, marker='o', capsize=3, label=f"{fam} ({max(len(v) for v in c.values())} seeds)")
-    ax.set_xscale('log'); ax.set_xlabel('training iterations'); ax.set_ylabel('final test accuracy'); ax.legend(fontsize=8)
+    h = headline(records, fast, slow, paper_fraction) if mark else None
+    if h is not None:
+        ax.axhline(h['slow_best'], color='grey', ls=':', lw=1, label=f"{slow}'s best: {h['slow_best']:.1%} at {h['slow_iters']:,} iterations")
+        if paper_fraction: ax.axvline(pb := h['slow_iters']*paper_fraction, color='grey', ls='--', lw=1,
+                                      label=f"{Fraction(paper_fraction).limit_denominator(100)} of those ({pb:,.0f}): where the paper's {fast} got there")
+    ticks = sorted({b for c in curves.values() for b in c})
+    ax.set_xscale('log'); ax.set_xticks(ticks, [f'{b:,}' for b in ticks]); ax.xaxis.set_minor_formatter('')
+    ax.set_xlabel('training iterations'); ax.set_ylabel('final test accuracy'); ax.legend(fontsize=8)
     if title: ax.set_title(title)
     return ax
 
@@ -416,13 +430,14 @@ def report_suite(name:str, scale:str='cpu', out=None, plots:bool=True)->str:
     text = [f"## {s.title} — {scale} scale", '', f"Claim: {s.claim}", '', markdown_table(runs_table(recs, s.paper)), '',
             f"Paper numbers: {s.paper_note or 'the paper'}." if s.paper else "Paper numbers: none verified for this suite.",
             f"Shrunk at this scale: {s.shrunk.get(scale, '–')}."]
-    h = headline(recs)
-    if h is not None: text += ['', f"Headline: {headline_text(h)}"]
-    p,bg = plateau(recs),budget_gaps(recs)
+    b = s.baseline
+    h = headline(recs, slow=b, paper_fraction=s.paper_fraction)
+    if h is not None: text += ['', f"Headline: {headline_text(h, slow=b)}"]
+    p,bg = plateau(recs, family=b),budget_gaps(recs, slow=b)
     if p is not None: text += ['', f"Baseline: {plateau_text(p)}"]
     if bg:
         cx = crossing(bg)
-        text += ['', "1cycle − step at equal budgets, mean final test accuracy: " + ', '.join(f"{b:,} iterations: {g*100:+.1f} points" for b,g in bg.items()) +
+        text += ['', f"1cycle − {b} at equal budgets, mean final test accuracy: " + ', '.join(f"{b:,} iterations: {g*100:+.1f} points" for b,g in bg.items()) +
                  ('.' if len(bg) < 2 else f"; the curves cross between {cx[0]:,} and {cx[1]:,} iterations." if cx
                   else f"; the curves do not cross between {min(bg):,} and {max(bg):,} iterations.")]
     gaps = sweep_gaps(sweep_curves(recs, s.sweep)) if s.sweep else {}
@@ -439,7 +454,7 @@ def report_suite(name:str, scale:str='cpu', out=None, plots:bool=True)->str:
             text.append(f"Plot: {st.path.with_name(f'{name}-{scale}-curves.png')}")
         if len(budget_curves(recs)) > 1 and any(len(c) > 1 for c in budget_curves(recs).values()):
             f = st.path.with_name(f'{name}-{scale}-budgets.png')
-            fig,ax = plt.subplots(figsize=(7,4)); plot_budgets(recs, ax=ax, title=f"{s.title}\n{scale} scale: final accuracy vs budget")
+            fig,ax = plt.subplots(figsize=(7,4)); plot_budgets(recs, ax=ax, slow=b, paper_fraction=s.paper_fraction, title=f"{s.title}\n{scale} scale: final accuracy vs budget")
             fig.tight_layout(); fig.savefig(f, dpi=100); plt.close(fig)
             text.append(f"Plot: {f}")
         if s.sweep and sweep_curves(recs, s.sweep):
