@@ -102,7 +102,8 @@ def _docs(a):
 def _demo(a):
     print("superconv demo: an accuracy LR range test, then the paper's 1cycle (LRs from the test) against the step schedule, "
           "on CIFAR-10 with ResNet-8 — a few minutes on two CPU cores.\n", flush=True)
-    _run(argparse.Namespace(suite='demo', scale='cpu', seeds=1, out=a.out or str(results_dir()/'demo'), device=a.device, quiet=a.quiet, dry_run=False))
+    argv = ['run', 'demo', '--seeds', '1', '--out', a.out or str(results_dir()/'demo')] + ['--device', a.device]*bool(a.device)
+    return _run(get_parser().parse_args(argv + ['--quiet']*a.quiet + ['--dry-run']*a.dry_run))   # `run`'s own defaults for every other switch
 
 # %% ../nbs/09_cli.ipynb #d1767f26
 def _positive_int(v):
@@ -122,6 +123,7 @@ def get_parser()->argparse.ArgumentParser:
     common.add_argument('--quiet', action='store_true', help="no progress bars")
 
     d = sub.add_parser('demo', parents=[common], help="the main job: a range test and 1cycle vs step on CIFAR-10, in minutes on a CPU")
+    d.add_argument('--dry-run', action='store_true', help='each run for 12 iterations on 1,000 images: checks the set-up in seconds')
     d.set_defaults(func=_demo)
     l = sub.add_parser('list', help='the suites and their scales'); l.set_defaults(func=_list)
     r = sub.add_parser('run', parents=[common], help='run a suite (resumable: stored runs are skipped), then print its report')
