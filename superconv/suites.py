@@ -308,14 +308,16 @@ def headline(records:list, fast:str='1cycle', slow:str='step', paper_fraction:fl
     return dict(slow_best=best, slow_iters=b_slow, fast_iters=hit, fraction=None if hit is None else hit/b_slow,
                 fast_best=max(mean(v) for v in c[fast].values()), paper_fraction=paper_fraction)
 
+def _frac(x:float)->str: return str(Fraction(x).limit_denominator(100))   # 0.125 → '1/8'
+
 def headline_text(h:dict, fast:str='1cycle', slow:str='step')->str:
-    "`headline` in one sentence, with the paper's 1/8 beside it"
+    "`headline` in one sentence, with the paper's fraction beside it (where `headline` has one)"
     if h is None: return ''
     base = f"{slow} reached its best mean test accuracy, {h['slow_best']:.1%}, at {h['slow_iters']:,} iterations"
     pf = h.get('paper_fraction')
     if h['fast_iters'] is None:
-        return f"{base}; {fast} did not reach it at any budget (its best mean: {h['fast_best']:.1%})." + (f" The paper: {Fraction(pf).limit_denominator(100)} of the iterations." if pf else '')
-    return f"{base}; {fast} matched it at {h['fast_iters']:,} iterations, {h['fraction']:.2g} of them" + (f" (the paper: {Fraction(pf).limit_denominator(100)} = {pf:.3g})." if pf else '.')
+        return f"{base}; {fast} did not reach it at any budget (its best mean: {h['fast_best']:.1%})." + (f" The paper: {_frac(pf)} of the iterations." if pf else '')
+    return f"{base}; {fast} matched it at {h['fast_iters']:,} iterations, {h['fraction']:.2g} of them" + (f" (the paper: {_frac(pf)} = {pf:.3g})." if pf else '.')
 
 def plot_budgets(records:list, ax=None, title=None, fast:str='1cycle', slow:str='step',
                  mark:bool=True, # Mark `slow`'s best, and the budget at which the paper's fraction would put `fast` there
@@ -331,7 +333,7 @@ def plot_budgets(records:list, ax=None, title=None, fast:str='1cycle', slow:str=
     if h is not None:
         ax.axhline(h['slow_best'], color='grey', ls=':', lw=1, label=f"{slow}'s best: {h['slow_best']:.1%} at {h['slow_iters']:,} iterations")
         if paper_fraction: ax.axvline(pb := h['slow_iters']*paper_fraction, color='grey', ls='--', lw=1,
-                                      label=f"{Fraction(paper_fraction).limit_denominator(100)} of those ({pb:,.0f}): where the paper's {fast} got there")
+                                      label=f"{_frac(paper_fraction)} of those ({pb:,.0f}): where the paper's {fast} got there")
     ticks = sorted({b for c in curves.values() for b in c})
     ax.set_xscale('log'); ax.set_xticks(ticks, [f'{b:,}' for b in ticks]); ax.xaxis.set_minor_formatter('')
     ax.set_xlabel('training iterations'); ax.set_ylabel('final test accuracy'); ax.legend(fontsize=8)
@@ -430,14 +432,14 @@ def report_suite(name:str, scale:str='cpu', out=None, plots:bool=True)->str:
     text = [f"## {s.title} — {scale} scale", '', f"Claim: {s.claim}", '', markdown_table(runs_table(recs, s.paper)), '',
             f"Paper numbers: {s.paper_note or 'the paper'}." if s.paper else "Paper numbers: none verified for this suite.",
             f"Shrunk at this scale: {s.shrunk.get(scale, '–')}."]
-    b = s.baseline
-    h = headline(recs, slow=b, paper_fraction=s.paper_fraction)
-    if h is not None: text += ['', f"Headline: {headline_text(h, slow=b)}"]
-    p,bg = plateau(recs, family=b),budget_gaps(recs, slow=b)
+    base = s.baseline
+    h = headline(recs, slow=base, paper_fraction=s.paper_fraction)
+    if h is not None: text += ['', f"Headline: {headline_text(h, slow=base)}"]
+    p,bg = plateau(recs, family=base),budget_gaps(recs, slow=base)
     if p is not None: text += ['', f"Baseline: {plateau_text(p)}"]
     if bg:
         cx = crossing(bg)
-        text += ['', f"1cycle − {b} at equal budgets, mean final test accuracy: " + ', '.join(f"{b:,} iterations: {g*100:+.1f} points" for b,g in bg.items()) +
+        text += ['', f"1cycle − {base} at equal budgets, mean final test accuracy: " + ', '.join(f"{b:,} iterations: {g*100:+.1f} points" for b,g in bg.items()) +
                  ('.' if len(bg) < 2 else f"; the curves cross between {cx[0]:,} and {cx[1]:,} iterations." if cx
                   else f"; the curves do not cross between {min(bg):,} and {max(bg):,} iterations.")]
     gaps = sweep_gaps(sweep_curves(recs, s.sweep)) if s.sweep else {}
@@ -454,7 +456,7 @@ def report_suite(name:str, scale:str='cpu', out=None, plots:bool=True)->str:
             text.append(f"Plot: {st.path.with_name(f'{name}-{scale}-curves.png')}")
         if len(budget_curves(recs)) > 1 and any(len(c) > 1 for c in budget_curves(recs).values()):
             f = st.path.with_name(f'{name}-{scale}-budgets.png')
-            fig,ax = plt.subplots(figsize=(7,4)); plot_budgets(recs, ax=ax, slow=b, paper_fraction=s.paper_fraction, title=f"{s.title}\n{scale} scale: final accuracy vs budget")
+            fig,ax = plt.subplots(figsize=(7,4)); plot_budgets(recs, ax=ax, slow=base, paper_fraction=s.paper_fraction, title=f"{s.title}\n{scale} scale: final accuracy vs budget")
             fig.tight_layout(); fig.savefig(f, dpi=100); plt.close(fig)
             text.append(f"Plot: {f}")
         if s.sweep and sweep_curves(recs, s.sweep):
