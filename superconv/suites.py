@@ -86,7 +86,7 @@ _suite('table1', "1cycle vs piecewise-constant LR on CIFAR-10 (Table 1, Fig. 1a)
             'cpu-long': "a budget sweep: ResNet-8, a 5k-image stratified subset (500 a class, so the step schedule can plateau "
                         "within 1,600 iterations = 164 epochs), batch 512, BatchNorm momentum 0.05 for every run, every schedule at "
                         "100, 200, 400, 800 and 1,600 iterations; 1cycle LRs and the tuned step LR from one 800-iteration range test "
-                        "(LR 0 → 3) on the same subset, long enough to show a peak where the cpu preset's 200 iterations could not; "
+                        "(LR 0 → 3) on the same subset, four times the cpu preset's 200 iterations, which could not show a peak; "
                         "≈29k iterations, about 4 hours on 2 cores"},
     paper={'step': 90.3, 'clr': 92.4, '1cycle': 92.4},
     paper_note="authors' logs lr35Fig1a (step, 80k iterations) and clr3SS5kFig1a (CLR 0.1–3, 10k iterations), for every budget of the "
