@@ -99,6 +99,16 @@ def _docs(a):
     out = build_site(a.out)
     print(f"docs site: {out/'index.html'}")
 
+def _map(a):
+    from superconv.tuning import REGIMES, run_map
+    if a.name not in REGIMES: raise ValueError(f"Unknown regime map {a.name!r}; choose one of: {', '.join(REGIMES)}")
+    m,t = REGIMES[a.name],time.time()
+    st = ResultStore(results_dir(a.out)/f'regime-{a.name}.jsonl')
+    print(f"regime map {a.name!r}: {len(m.cells)} cells ({', '.join(f'{n:,} images: {list(b)} iterations' for n,b in m.sizes.items())}), "
+          f"schedules {', '.join(m.schedules)}, each tuned per cell on a {m.base['n_valid']:,}-image validation split; into {st.path}", flush=True)
+    run_map(m, st, device=a.device, verbose=True)
+    print(f"done in {time.time()-t:.0f}s")
+
 def _demo(a):
     print("superconv demo: an accuracy LR range test, then the paper's 1cycle (LRs from the test) against the step schedule, "
           "on CIFAR-10 with ResNet-8 — a few minutes on two CPU cores.\n", flush=True)
@@ -155,6 +165,10 @@ def get_parser()->argparse.ArgumentParser:
     rr = sub.add_parser('rerun', parents=[common], help="train a stored run again from its record and compare the metrics (exit 1 if they differ)")
     rr.add_argument('store', help='a results store (.jsonl), e.g. results/table1-cpu.jsonl'); rr.add_argument('run_id', help="the record's run_id")
     rr.set_defaults(func=_rerun)
+    mp = sub.add_parser('map', parents=[common], help="the regime map: training-set sizes × budgets, every schedule at an LR tuned per cell "
+                        "on a validation split (resumable; hours on a CPU)")
+    mp.add_argument('name', nargs='?', default='cpu', help="which map (default: cpu)")
+    mp.set_defaults(func=_map)
     dc = sub.add_parser('docs', help="build the docs site offline: static HTML from the notebooks' saved outputs (no Quarto, no training)")
     dc.add_argument('--out', default='_site', help='folder to write (default: _site)')
     what = dc.add_mutually_exclusive_group()

@@ -23,9 +23,10 @@ from fastai.torch_core import TensorImage, TensorCategory, default_device, tenso
 from fasttransform import DisplayedTransform, Transform
 
 # %% auto #0
-__all__ = ['DATASETS', 'ARCHIVES_ENV', 'CACHE_VERSION', 'DataSpec', 'data_spec', 'DataNotFoundError', 'ArchiveError',
-           'archives_dir', 'extract_archive', 'get_data_path', 'fastai_home', 'load_tensors', 'stratified_subset',
-           'PadCropFlip', 'TensorImageDataset', 'TensorDL', 'ToChannelsLast', 'get_dls']
+__all__ = ['DATASETS', 'ARCHIVES_ENV', 'CACHE_VERSION', 'VALID_SEED', 'DataSpec', 'data_spec', 'DataNotFoundError',
+           'ArchiveError', 'archives_dir', 'extract_archive', 'get_data_path', 'fastai_home', 'load_tensors',
+           'stratified_subset', 'train_valid_split', 'PadCropFlip', 'TensorImageDataset', 'TensorDL', 'ToChannelsLast',
+           'get_dls']
 
 # %% ../nbs/00_data.ipynb #98f95b9d
 @dataclass(frozen=True)
@@ -219,6 +220,29 @@ def stratified_subset(labels:torch.Tensor, # Integer class label of every traini
     idxs = [(labels==c).nonzero().flatten()[torch.randperm(int(counts[c]), generator=g)[:int(q)]] for c,q in enumerate(quota)]
     return torch.cat(idxs).sort().values
 
+# %% ../nbs/00_data.ipynb #91d045ce
+VALID_SEED = 20_171_708   # the validation split's own seed (arXiv 1708.07120): one split for every run seed
+
+def train_valid_split(labels:torch.Tensor, # Integer class label of every training image
+                      n_valid:int,          # Images to hold out for validation, stratified
+                      n_train:int|None=None, # Stratified training subset drawn from the rest (`None`: all the rest)
+                      seed:int=0             # Seed of the training subset (the validation split has its own)
+                     )->tuple:
+    "(training indices, validation indices), disjoint and sorted: `n_valid` held-out images, then `n_train` of the rest"
+    labels = torch.as_tensor(labels).cpu()
+    n_cls = int((labels.bincount()>0).sum())
+    if not isinstance(n_valid, (int, np.integer)) or isinstance(n_valid, bool): raise TypeError(f"n_valid must be an integer, got {n_valid!r}")
+    if n_valid < n_cls: raise ValueError(f"n_valid={n_valid:,} is smaller than one image a class ({n_cls} classes)")
+    if n_train is not None and n_valid > n_train:
+        raise ValueError(f"n_valid={n_valid:,} is larger than the training subset (n_train={n_train:,}): hold out a smaller part")
+    rest_n = len(labels)-n_valid
+    if n_train is not None and n_train > rest_n:
+        raise ValueError(f"n_train={n_train:,} + n_valid={n_valid:,} is more than the training set ({len(labels):,} images)")
+    valid = stratified_subset(labels, n_valid, VALID_SEED)
+    rest = torch.ones(len(labels), dtype=torch.bool); rest[valid] = False; rest = rest.nonzero().flatten()
+    train = rest if n_train is None else rest[stratified_subset(labels[rest], n_train, seed)]
+    return train, valid
+
 # %% ../nbs/00_data.ipynb #28bbde78
 def _src_index(off, n, pad, flip, reflect):
     "Source coordinate of each output coordinate, for per-image offsets `off` and flips `flip`"
@@ -295,6 +319,7 @@ def get_dls(name:str='cifar10', # One of `DATASETS`
             bs:int=512,          # Training batch size (the paper: 1,000)
             n_train:int|None=None, # Size of a stratified training subset (`None`: all)
             seed:int=0,          # Seed of the subset
+            n_valid:int|None=None, # Hold out this many training images as `dls.valid`; the test set becomes `dls.test`
             device=None,         # Device of the data and batches (`None`: fastai's `default_device()`)
             augment:bool=True,   # Random crop (if `pad`) and flip (if the data set allows) on training batches
             pad:int|None=None,   # Crop padding in px (`None`: the data set's default, 4 for CIFAR; 0: flip only, as in the paper)
@@ -308,7 +333,11 @@ def get_dls(name:str='cifar10', # One of `DATASETS`
     "fastai `DataLoaders` for data set `name`, built from tensors on `device` (or fastai's stock pipeline)"
     spec = data_spec(name)
     d = load_tensors(name, archives)
-    idxs = None if n_train is None else stratified_subset(d['y_train'], n_train, seed)
+    vidxs = None
+    if n_valid is not None:
+        if not fast: raise ValueError("n_valid (a validation split) needs the tensor pipeline (fast=True)")
+        idxs,vidxs = train_valid_split(d['y_train'], n_valid, n_train, seed)
+    else: idxs = None if n_train is None else stratified_subset(d['y_train'], n_train, seed)
     _check_bs(bs, len(d['y_train']) if idxs is None else len(idxs))
     if val_bs is not None: _check_bs(val_bs, len(d['y_valid']), 'val_bs')
     pad = spec.pad if pad is None else pad
@@ -319,9 +348,10 @@ def get_dls(name:str='cifar10', # One of `DATASETS`
     tfms = lambda: [*aug, IntToFloatTensor(), Normalize.from_stats(d['mean'], d['std'], cuda=False), *([ToChannelsLast()] if channels_last else [])]
     xt,yt = (d['x_train'],d['y_train']) if idxs is None else (d['x_train'][idxs],d['y_train'][idxs])
     trn = TensorImageDataset(xt, yt, d['vocab'], 0).to(device)
-    val = TensorImageDataset(d['x_valid'], d['y_valid'], d['vocab'], 1).to(device)
+    tst = TensorImageDataset(d['x_valid'], d['y_valid'], d['vocab'], 1).to(device)
+    evals = [tst] if vidxs is None else [TensorImageDataset(d['x_train'][vidxs], d['y_train'][vidxs], d['vocab'], 1).to(device), tst]
     return DataLoaders(TensorDL(trn, bs=bs, shuffle=True, drop_last=True, num_workers=0, after_batch=tfms()),
-                       TensorDL(val, bs=val_bs or bs, shuffle=False, drop_last=False, num_workers=0, after_batch=tfms()),
+                       *[TensorDL(ds, bs=val_bs or bs, shuffle=False, drop_last=False, num_workers=0, after_batch=tfms()) for ds in evals],
                        path=get_data_path(name, archives), device=device)
 
 # %% ../nbs/00_data.ipynb #775c5f3b
@@ -343,3 +373,9 @@ def _stock_dls(spec, d, idxs, bs, val_bs, augment, pad, pad_mode, device, num_wo
                        item_tfms=item_tfms, batch_tfms=[Normalize.from_stats(d['mean'], d['std'], cuda=False)])
     kw = {} if num_workers is None else dict(num_workers=num_workers)
     return dblock.dataloaders(items, bs=bs, val_bs=val_bs or bs, device=device, drop_last=True, path=path, **kw)
+
+# %% ../nbs/00_data.ipynb #9bf1693f
+@patch(as_prop=True)
+def test(self:DataLoaders):
+    "The test-set loader: the third loader where a validation split was held out (`n_valid`), else `valid`"
+    return self.loaders[2] if len(self.loaders) > 2 else self.valid

@@ -6,7 +6,7 @@ Docs: https://superconv.github.io/superconv/experiments.html.md"""
 
 # %% ../nbs/05_experiments.ipynb #c37dae9a
 from __future__ import annotations
-import os, sys, json, time, hashlib, platform, subprocess, fcntl, warnings
+import os, sys, math, json, time, hashlib, platform, subprocess, fcntl, warnings
 from contextlib import contextmanager
 from copy import deepcopy
 from dataclasses import dataclass, asdict, replace
@@ -24,7 +24,7 @@ from fastai.torch_core import set_seed, default_device, find_bs, num_distrib
 from fastai.distributed import DistributedDL
 from contextlib import nullcontext as contextlib_nullcontext
 import fastai, superconv
-from .data import get_dls, data_spec
+from .data import get_dls, data_spec, VALID_SEED
 from .models import get_model, MODELS
 from .schedules import *
 from .lr_range import evaluate, _fixed_subset_dl
@@ -41,6 +41,15 @@ SCHEDULES = ('paper_1cycle', 'fastai_1cycle', 'step', 'clr', 'inv', 'lr_range')
 
 def _int(v)->bool: return isinstance(v, (int, np.integer)) and not isinstance(v, bool)
 def _num(v)->bool: return isinstance(v, (int, float, np.integer, np.floating)) and not isinstance(v, bool) and bool(np.isfinite(v))
+
+_ADDED = {'n_valid': None}   # fields added after records were stored: left out of `run_id` while at these defaults
+
+def _phase_cuts(spec)->list:
+    "Where (as fractions of the run) the schedule of `spec` changes phase"
+    if spec.schedule == 'paper_1cycle': return [(1-spec.pct_ann)/2, 1-spec.pct_ann] if spec.pct_ann else [0.5]
+    if spec.schedule == 'fastai_1cycle': return [0.25]
+    if spec.schedule == 'step': return list(spec.step_pcts)
+    return []
 
 @dataclass(frozen=True)
 class RunSpec:
@@ -66,7 +75,8 @@ class RunSpec:
     clr_step:int|None=None       # CLR step size (`None`: one cycle over the run)
     pad:int|None=None            # Random-crop padding (`None`: the data set's default; 0: flips only, as the paper)
     eval_every:int|None=None     # Iterations between test-set evaluations (`None`: about 8 per run)
-    n_val:int|None=None          # Evaluate on a fixed random subset of this many test images (`None`: all)
+    n_val:int|None=None          # Evaluate on a fixed random subset of this many test images (`None`: all; range tests: of the validation split where there is one)
+    n_valid:int|None=None        # Hold out this many training images as a validation split (curves and choices use it)
     hessian_every:int|None=None  # Record the Hessian-free LR estimate every this many iterations
     seed:int=0
 
@@ -76,12 +86,12 @@ class RunSpec:
         if self.model not in MODELS: raise ValueError(f"Unknown model {self.model!r}; choose one of: {', '.join(MODELS)}")
         if not (isinstance(self.n_iter, int) and self.n_iter > 0): raise ValueError(f"n_iter must be a positive integer, got {self.n_iter!r}")
         if not (isinstance(self.bs, int) and self.bs > 0): raise ValueError(f"bs must be a positive integer, got {self.bs!r}")
-        if self.lr_from is None and not (self.lr_max is not None and self.lr_max > 0): raise ValueError(f"lr_max must be a positive number, got {self.lr_max!r}")
+        if self.lr_from is None and not (_num(self.lr_max) and self.lr_max > 0): raise ValueError(f"lr_max must be a positive number, got {self.lr_max!r}")
         if self.lr_min is not None and not (_num(self.lr_min) and self.lr_min >= 0): raise ValueError(f"lr_min must be a number >= 0, got {self.lr_min!r}")
         if self.lr_min is not None and self.lr_max is not None and not self.lr_min < self.lr_max:
             what = "a range test's start LR must be smaller than its end LR" if self.schedule == 'lr_range' else "lr_min must be smaller than lr_max"
             raise ValueError(f"{what}, got lr_min={self.lr_min} >= lr_max={self.lr_max}")
-        for k in ('n_train', 'eval_every', 'n_val', 'clr_step', 'hessian_every'):
+        for k in ('n_train', 'eval_every', 'n_val', 'clr_step', 'hessian_every', 'n_valid'):
             v = getattr(self, k)
             if v is not None and not (_int(v) and v > 0): raise ValueError(f"{k} must be a positive integer or None, got {v!r}")
         for k,v,lo_ok in (('pct_ann', self.pct_ann, True), ('dropout', self.dropout, True), ('mom', self.mom, True),
@@ -93,11 +103,18 @@ class RunSpec:
         if not (_num(self.final_div) and self.final_div > 0): raise ValueError(f"final_div must be a positive number, got {self.final_div!r}")
         if self.pad is not None and not (_int(self.pad) and self.pad >= 0): raise ValueError(f"pad must be an integer >= 0 or None, got {self.pad!r}")
         if not (_int(self.seed) and self.seed >= 0): raise ValueError(f"seed must be an integer >= 0, got {self.seed!r}")
+        if self.n_valid is not None and self.n_train is not None and self.n_valid > self.n_train:
+            raise ValueError(f"n_valid={self.n_valid:,} is larger than the training subset (n_train={self.n_train:,})")
+        cuts = [math.floor(f*self.n_iter + 0.5) for f in _phase_cuts(self)]   # as the schedules place them
+        if cuts != sorted(set(cuts)) or any(not 0 < c < self.n_iter for c in cuts):
+            raise ValueError(f"n_iter={self.n_iter} is too short for the {self.schedule} schedule's {len(cuts)+1} phases "
+                             f"(each needs at least one iteration)")
 
     @property
     def run_id(self)->str:
         "Stable id of this exact run: a hash of every field"
-        return hashlib.sha1(json.dumps(asdict(self), sort_keys=True).encode()).hexdigest()[:12]
+        d = {k:v for k,v in asdict(self).items() if not (k in _ADDED and v == _ADDED[k])}  # older records keep their ids
+        return hashlib.sha1(json.dumps(d, sort_keys=True).encode()).hexdigest()[:12]
 
 # %% ../nbs/05_experiments.ipynb #d2f83df4
 def git_info(path=None)->dict:
@@ -270,8 +287,8 @@ def _resolve_lrs(spec, store):
 
 # %% ../nbs/05_experiments.ipynb #9cf65622
 @torch.no_grad()
-def recalibrated_eval(model, train_dl, val_dl, loss_func, n_batches:int=20)->tuple|None:
-    "(test loss, accuracy) after re-estimating BatchNorm statistics on `n_batches` training batches; the model is left as it was"
+def recalibrated_eval(model, train_dl, val_dl, loss_func, n_batches:int=20)->tuple|list|None:
+    "(loss, accuracy) on `val_dl` (a list of loaders: one pair each) after re-estimating BatchNorm statistics on `n_batches` training batches; the model is left as it was"
     bns = [m for m in model.modules() if isinstance(m, torch.nn.modules.batchnorm._BatchNorm) and m.track_running_stats]
     if not bns: return None
     state,moms,was = deepcopy(model.state_dict()),[m.momentum for m in bns],model.training
@@ -283,6 +300,7 @@ def recalibrated_eval(model, train_dl, val_dl, loss_func, n_batches:int=20)->tup
         for i,(xb,_) in enumerate(train_dl):
             if i >= n_batches: break
             model(xb)
+        if isinstance(val_dl, (list, tuple)): return [evaluate(model, dl, loss_func) for dl in val_dl]
         return evaluate(model, val_dl, loss_func)
     finally:
         for m,mom in zip(bns, moms): m.momentum = mom
@@ -353,7 +371,8 @@ def run_spec(spec:RunSpec, # The run
     set_seed(spec.seed, reproducible=True)
     lr_min,lr_max = _resolve_lrs(spec, store)
     opts = exec_options(device, spec.model, channels_last, bf16, compile); cl = opts['channels_last']
-    dls = get_dls(spec.dataset, bs=spec.bs, n_train=spec.n_train, seed=spec.seed, device=device, pad=spec.pad, channels_last=cl)
+    dls = get_dls(spec.dataset, bs=spec.bs, n_train=spec.n_train, seed=spec.seed, device=device, pad=spec.pad, channels_last=cl,
+                  n_valid=spec.n_valid)
     kw = dict(n_out=dls.c, in_ch=dls.one_batch()[0].shape[1], dropout=spec.dropout)
     if spec.bn_mom is not None: kw['bn_mom'] = spec.bn_mom
     model = get_model(spec.model, **kw)
@@ -361,7 +380,7 @@ def run_spec(spec:RunSpec, # The run
     learn = Learner(dls, model, opt_func=_opt_func(spec), metrics=accuracy, wd=spec.wd, wd_bn_bias=False)
     apply_exec(learn, opts)
     rec = dict(schema=SCHEMA_VERSION, run_id=spec.run_id, label=spec.label, seed=spec.seed, spec=asdict(spec), lr_min=lr_min, lr_max=lr_max)
-    val_dl = dls.valid if spec.n_val is None else _fixed_subset_dl(dls.valid, spec.n_val, spec.seed)
+    val_dl = dls.valid if spec.n_val is None or spec.n_valid is not None else _fixed_subset_dl(dls.valid, spec.n_val, spec.seed)
     with (contextlib_nullcontext() if show else learn.no_bar()), learn.no_logging():
         if spec.schedule == 'lr_range':
             r = learn.lr_range_test(lr_min or 0., lr_max, num_it=spec.n_iter, val_every=spec.eval_every, n_val=spec.n_val or 10_000,
@@ -373,15 +392,22 @@ def run_spec(spec:RunSpec, # The run
             ev,clock,guard = EvalEvery(every, spec.n_iter, val_dl),TrainClock(),DivergenceGuard()
             cbs = [ev, clock, guard, SkipEpochValidation()] + ([HessianFreeLR(spec.hessian_every)] if spec.hessian_every else [])
             _fit(learn, spec, lr_min, lr_max, cbs)
-            test_loss,test_acc = evaluate(learn.model, val_dl, learn.loss_func)
-            bn = None if guard.diverged_at is not None else recalibrated_eval(learn.model, dls.train, val_dl, learn.loss_func)
+            split = spec.n_valid is not None   # curves on the validation split; the test set (n_val of it) reported at the end
+            test_dl = (dls.test if spec.n_val is None else _fixed_subset_dl(dls.test, spec.n_val, spec.seed)) if split else val_dl
+            test_loss,test_acc = evaluate(learn.model, test_dl, learn.loss_func)
+            final = dict(test_acc=test_acc, test_loss=test_loss)
+            if split: final['valid_loss'],final['valid_acc'] = evaluate(learn.model, dls.valid, learn.loss_func)
+            bn = None if guard.diverged_at is not None else recalibrated_eval(learn.model, dls.train, [test_dl, *([dls.valid] if split else [])], learn.loss_func)
             names = list(learn.recorder.metric_names[1:-1])
             rec.update(status='ok' if guard.diverged_at is None else 'diverged', diverged_at=guard.diverged_at,
-                       final=dict(test_acc=test_acc, test_loss=test_loss), iterations=int(learn.train_iter),
+                       final=final, iterations=int(learn.train_iter),
                        epochs=[dict(zip(names, map(float, v))) for v in learn.recorder.values],
                        evals=dict(iter=list(ev.iters), acc=list(ev.accs), loss=list(ev.losses)),
                        train_s=clock.train_s, img_s=clock.n_items/clock.train_s if clock.train_s > 0 else None)
-            if bn is not None: rec['bn'] = dict(test_acc_running=test_acc, test_acc_recalibrated=bn[1], test_loss_recalibrated=bn[0])
+            if bn is not None:
+                rec['bn'] = dict(test_acc_running=test_acc, test_acc_recalibrated=bn[0][1], test_loss_recalibrated=bn[0][0])
+                if split: rec['bn'].update(valid_acc_running=final['valid_acc'], valid_acc_recalibrated=bn[1][1], valid_loss_recalibrated=bn[1][0])
+            if split: rec['split'] = dict(n_valid=spec.n_valid, valid_seed=VALID_SEED, evals='valid', final='test (full) and valid')
             if spec.hessian_every: rec['hessian'] = learn.hessian_lr.to_dict()
     rec.update(wall_s=time.time()-t0, exec=opts, provenance=provenance(device))
     return rec

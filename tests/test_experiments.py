@@ -6,10 +6,10 @@ from superconv.experiments import *
 from conftest import SUPERCONV
 
 TINY = dict(model='resnet8', n_train=1_024, n_val=500, bs=512, bn_mom=0.2)
-SPECS = [RunSpec(f'step-{i}', 'step', n_iter=2, lr_max=0.1*(i+1), eval_every=2, **TINY) for i in range(4)]
+SPECS = [RunSpec(f'step-{i}', 'step', n_iter=5, lr_max=0.1*(i+1), eval_every=5, **TINY) for i in range(4)]
 SWEEP = f"""
 from superconv.experiments import *
-specs = [RunSpec(f'step-{{i}}', 'step', n_iter=2, lr_max=0.1*(i+1), eval_every=2, **{TINY!r}) for i in range(4)]
+specs = [RunSpec(f'step-{{i}}', 'step', n_iter=5, lr_max=0.1*(i+1), eval_every=5, **{TINY!r}) for i in range(4)]
 run_specs(specs, ResultStore(__import__('sys').argv[1]), device='cpu', verbose=False)
 """
 
@@ -95,7 +95,7 @@ def test_cli_bad_input_one_line(tmp_path, args, msg):
 
 def test_report_plots_sweep_with_paper_panel_and_gaps(archives, tmp_path):
     from superconv.suites import report_suite, suite_store
-    specs = [RunSpec(f'{k}-{n//512}', 'step', n_iter=2, lr_max=lr, eval_every=2, seed=s, **{**TINY, 'n_train': n})
+    specs = [RunSpec(f'{k}-{n//512}', 'step', n_iter=5, lr_max=lr, eval_every=5, seed=s, **{**TINY, 'n_train': n})
              for n in (1_024, 1_536) for k,lr in (('step', 0.1), ('1cycle', 0.3)) for s in (0, 1)]
     run_specs(specs, suite_store('data_size', out=tmp_path), device='cpu', verbose=False)
     text = report_suite('data_size', out=tmp_path)
