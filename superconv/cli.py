@@ -100,14 +100,25 @@ def _docs(a):
     print(f"docs site: {out/'index.html'}")
 
 def _map(a):
-    from superconv.tuning import REGIMES, run_map
+    from superconv.regime import REGIMES, run_map, map_report
     if a.name not in REGIMES: raise ValueError(f"Unknown regime map {a.name!r}; choose one of: {', '.join(REGIMES)}")
     m,t = REGIMES[a.name],time.time()
     st = ResultStore(results_dir(a.out)/f'regime-{a.name}.jsonl')
+    if a.report: return print(map_report(m, st, plot_to=None if a.no_plots else st.path.with_name(f'regime-{a.name}-map.png')))
     print(f"regime map {a.name!r}: {len(m.cells)} cells ({', '.join(f'{n:,} images: {list(b)} iterations' for n,b in m.sizes.items())}), "
           f"schedules {', '.join(m.schedules)}, each tuned per cell on a {m.base['n_valid']:,}-image validation split; into {st.path}", flush=True)
     run_map(m, st, device=a.device, verbose=True)
-    print(f"done in {time.time()-t:.0f}s")
+    print(f"done in {time.time()-t:.0f}s\n"); print(map_report(m, st, plot_to=st.path.with_name(f'regime-{a.name}-map.png')))
+
+def _tune(a):
+    from superconv.tuning import tune_lr
+    spec = RunSpec(f'{a.schedule}-{a.n_train}-{a.n_iter}' if a.label is None else a.label, a.schedule, n_iter=a.n_iter, lr_max=a.grid[0],
+                   dataset=a.dataset, n_train=a.n_train, n_valid=a.n_valid, bs=a.bs, model=a.model, wd=a.wd, mom=a.mom,
+                   bn_mom=None if a.model == 'lenet' else a.bn_mom, eval_every=max(1, a.n_iter//8))
+    st = ResultStore(results_dir(a.out)/'tune-adhoc.jsonl')
+    r = tune_lr(spec, a.grid, st, div=a.div, max_widen=a.max_widen, device=a.device)
+    for lr,s in zip(r.lrs, r.scores): print(f"LR {lr:<8g} validation accuracy (BN recalibrated) {s:.2%}{'  <- best' if lr == r.best_lr else ''}")
+    print(f"best peak LR for {spec.label}: {r.best_lr:g}" + (" (still on the grid's edge: widen max-widen or move the grid)" if r.edge else ""))
 
 def _demo(a):
     print("superconv demo: an accuracy LR range test, then the paper's 1cycle (LRs from the test) against the step schedule, "
@@ -168,7 +179,26 @@ def get_parser()->argparse.ArgumentParser:
     mp = sub.add_parser('map', parents=[common], help="the regime map: training-set sizes × budgets, every schedule at an LR tuned per cell "
                         "on a validation split (resumable; hours on a CPU)")
     mp.add_argument('name', nargs='?', default='cpu', help="which map (default: cpu)")
+    mp.add_argument('--report', action='store_true', help='no training: print the finished cells, the fraction per size, and write the plot')
+    mp.add_argument('--no-plots', action='store_true', help='with --report: the text only')
     mp.set_defaults(func=_map)
+    tu = sub.add_parser('tune', parents=[common], help="tune one schedule's peak LR at one budget on a validation split held out of "
+                        "the training set (every trial stored in tune-adhoc.jsonl; resumable)")
+    tu.add_argument('--schedule', default='paper_1cycle', help="paper_1cycle, fastai_1cycle, step, clr or inv")
+    tu.add_argument('--n-iter', type=_positive_int, default=200, help='the budget in iterations (default 200)')
+    tu.add_argument('--grid', type=float, nargs='+', default=[0.5, 1., 2.], help='peak LRs to try, at least two (default 0.5 1 2)')
+    tu.add_argument('--max-widen', type=int, default=3, help='most LRs added beyond an edge of the grid (default 3)')
+    tu.add_argument('--div', type=float, default=10., help='1cycle and CLR: lr_min = lr_max/div (default 10)')
+    tu.add_argument('--model', default='resnet8', help=f"one of: {', '.join(MODELS)} (default resnet8)")
+    tu.add_argument('--dataset', default='cifar10', help=f"one of: {', '.join(DATASETS)}")
+    tu.add_argument('--n-train', type=_positive_int, default=2_500, help='stratified training subset (default 2,500)')
+    tu.add_argument('--n-valid', type=_positive_int, default=1_000, help='validation images held out of the training set (default 1,000)')
+    tu.add_argument('--bs', type=_positive_int, default=512, help='batch size (default 512)')
+    tu.add_argument('--wd', type=float, default=1e-4, help='weight decay (default 1e-4)')
+    tu.add_argument('--mom', type=float, default=0.9, help='momentum (default 0.9)')
+    tu.add_argument('--bn-mom', type=float, default=0.05, help='BatchNorm momentum, PyTorch convention (default 0.05)')
+    tu.add_argument('--label', default=None, help='name of the runs (default: SCHEDULE-N_TRAIN-N_ITER)')
+    tu.set_defaults(func=_tune)
     dc = sub.add_parser('docs', help="build the docs site offline: static HTML from the notebooks' saved outputs (no Quarto, no training)")
     dc.add_argument('--out', default='_site', help='folder to write (default: _site)')
     what = dc.add_mutually_exclusive_group()

@@ -40,6 +40,7 @@ class DataSpec:
     size:int      # Images are `size`×`size` in the tensor cache
     pad:int=4     # Default padding for the random-crop augmentation (0: none)
     flip:bool=True # Whether horizontal flips are a valid augmentation
+    classes:int=10 # Number of classes (a stratified split needs at least one image of each)
     @property
     def archive(self): return self.url.split('/')[-1]
     @property
@@ -50,7 +51,7 @@ class DataSpec:
 # %% ../nbs/00_data.ipynb #fc77c308
 DATASETS = {s.name:s for s in [
     DataSpec('cifar10',    URLs.CIFAR,          'train',    'test',    3, 32),
-    DataSpec('cifar100',   URLs.CIFAR_100,      'train',    'test',    3, 32),
+    DataSpec('cifar100',   URLs.CIFAR_100,      'train',    'test',    3, 32, classes=100),
     DataSpec('mnist',      URLs.MNIST,          'training', 'testing', 1, 28, pad=0, flip=False),
     DataSpec('imagenette', URLs.IMAGENETTE_160, 'train',    'val',     3, 160, pad=20),
 ]}

@@ -103,6 +103,8 @@ class RunSpec:
         if not (_num(self.final_div) and self.final_div > 0): raise ValueError(f"final_div must be a positive number, got {self.final_div!r}")
         if self.pad is not None and not (_int(self.pad) and self.pad >= 0): raise ValueError(f"pad must be an integer >= 0 or None, got {self.pad!r}")
         if not (_int(self.seed) and self.seed >= 0): raise ValueError(f"seed must be an integer >= 0, got {self.seed!r}")
+        if self.n_valid is not None and self.n_valid < data_spec(self.dataset).classes:
+            raise ValueError(f"n_valid={self.n_valid:,} is smaller than one image a class ({data_spec(self.dataset).classes} classes)")
         if self.n_valid is not None and self.n_train is not None and self.n_valid > self.n_train:
             raise ValueError(f"n_valid={self.n_valid:,} is larger than the training subset (n_train={self.n_train:,})")
         cuts = [math.floor(f*self.n_iter + 0.5) for f in _phase_cuts(self)]   # as the schedules place them
