@@ -7,11 +7,7 @@ Docs: https://superconv.github.io/superconv/cli.html.md"""
 # %% ../nbs/09_cli.ipynb #c37dae9a
 from __future__ import annotations
 import argparse, sys, time
-from fastcore.all import *
-from .data import DATASETS, load_tensors, get_data_path
-from .models import MODELS
-from .experiments import RunSpec, ResultStore, run_specs, rerun, StoreLockedError
-from .suites import SUITES, run_suite, report_suite, results_dir
+# torch and fastai load only when a command runs (each command imports what it uses): `--help` and argument errors answer at once
 
 # %% auto #0
 __all__ = ['data_summary', 'format_summary', 'get_parser', 'main']
@@ -19,6 +15,7 @@ __all__ = ['data_summary', 'format_summary', 'get_parser', 'main']
 # %% ../nbs/09_cli.ipynb #98f95b9d
 def data_summary(name:str, archives=None)->dict:
     "Sizes, image shape and per-class counts of data set `name`"
+    from superconv.data import load_tensors, get_data_path
     d = load_tensors(name, archives)
     return dict(name=name, path=str(get_data_path(name, archives)), n_train=len(d['y_train']), n_valid=len(d['y_valid']),
                 shape=tuple(d['x_train'].shape[1:]), classes=list(d['vocab']),
@@ -39,13 +36,26 @@ def _data_check(a):
     for name in a.names: print(format_summary(data_summary(name, a.archives)))
 
 def _list(a):
+    from superconv.suites import SUITES
+    from superconv.regime import REGIMES
+    from superconv.models import MODELS
+    from superconv.data import DATASETS
+    print("Suites (superconv run SUITE --scale SCALE; --seeds 3 by default):")
     for name,s in SUITES.items():
-        print(f"{name}: {s.title}")
-        for scale in s.scales: print(f"    --scale {scale}: {len(s.specs(scale, 3))} runs with 3 seeds; shrunk: {s.shrunk.get(scale, '-')}")
+        print(f"  {name}: {s.title}" + (" (`superconv demo` runs it with one seed)" if name == 'demo' else ''))
+        for scale in s.scales:
+            what = s.shrunk.get(scale, '-')
+            what = what[len('none: '):] if what.startswith('none: ') else what
+            print(f"    --scale {scale}: {len(s.specs(scale, 1))} runs with one seed, {len(s.specs(scale, 3))} with three; "
+                  f"{'the paper' + chr(39) + 's settings' if what == 'none' else what if scale == 'paper' else 'shrunk: ' + what}")
+    print("\nRegime maps (superconv map NAME):")
+    for name,m in REGIMES.items(): print(f"  {name}: {len(m.cells)} cells, {', '.join(m.schedules)} tuned per cell; {m.shrunk}")
+    print(f"\nModels: {', '.join(MODELS)}\nData sets: {', '.join(DATASETS)}")
 
 def _switch(v): return {'auto': None, 'on': True, 'off': False}[v]
 
 def _run(a):
+    from superconv.suites import run_suite, report_suite
     t = time.time()
     recs = run_suite(a.suite, a.scale, a.seeds, a.out, a.device, show=not a.quiet, dry_run=a.dry_run,
                      channels_last=_switch(a.channels_last), bf16=_switch(a.bf16), compile=a.compile or False)
@@ -55,9 +65,13 @@ def _run(a):
         return print(f"{a.suite} at scale {a.scale}: every run works end to end; the real run is `superconv run {a.suite} --scale {a.scale}`")
     print(report_suite(a.suite, a.scale, a.out))
 
-def _report(a): print(report_suite(a.suite, a.scale, a.out, plots=not a.no_plots))
+def _report(a):
+    from superconv.suites import report_suite
+    print(report_suite(a.suite, a.scale, a.out, plots=not a.no_plots))
 
 def _lr_range(a):
+    from superconv.experiments import RunSpec, ResultStore, run_specs
+    from superconv.suites import results_dir
     spec = RunSpec(a.label, 'lr_range', n_iter=a.num_it, lr_min=a.start_lr, lr_max=a.end_lr, dataset=a.dataset, n_train=a.n_train,
                    bs=a.bs, model=a.model, bn_mom=None if a.model == 'lenet' else a.bn_mom, wd=a.wd, eval_every=a.val_every, n_val=a.n_val, seed=a.seed)
     st = ResultStore(results_dir(a.out)/'lr_range-adhoc.jsonl')
@@ -72,6 +86,7 @@ def _lr_range(a):
     print(f"plot: {f}")
 
 def _rerun(a):
+    from superconv.experiments import ResultStore, rerun
     st = ResultStore(a.store)
     if not st.path.exists(): raise FileNotFoundError(f"No results store at {st.path}")
     old = st.find(run_id=a.run_id)
@@ -101,6 +116,8 @@ def _docs(a):
 
 def _map(a):
     from superconv.regime import REGIMES, run_map, map_report
+    from superconv.experiments import ResultStore
+    from superconv.suites import results_dir
     if a.name not in REGIMES: raise ValueError(f"Unknown regime map {a.name!r}; choose one of: {', '.join(REGIMES)}")
     m,t = REGIMES[a.name],time.time()
     st = ResultStore(results_dir(a.out)/f'regime-{a.name}.jsonl')
@@ -112,6 +129,8 @@ def _map(a):
 
 def _tune(a):
     from superconv.tuning import tune_lr
+    from superconv.experiments import RunSpec, ResultStore
+    from superconv.suites import results_dir
     spec = RunSpec(f'{a.schedule}-{a.n_train}-{a.n_iter}' if a.label is None else a.label, a.schedule, n_iter=a.n_iter, lr_max=a.grid[0],
                    dataset=a.dataset, n_train=a.n_train, n_valid=a.n_valid, bs=a.bs, model=a.model, wd=a.wd, mom=a.mom,
                    bn_mom=None if a.model == 'lenet' else a.bn_mom, eval_every=max(1, a.n_iter//8))
@@ -121,6 +140,7 @@ def _tune(a):
     print(f"best peak LR for {spec.label}: {r.best_lr:g}" + (" (still on the grid's edge: widen max-widen or move the grid)" if r.edge else ""))
 
 def _demo(a):
+    from superconv.suites import results_dir
     print("superconv demo: an accuracy LR range test, then the paper's 1cycle (LRs from the test) against the step schedule, "
           "on CIFAR-10 with ResNet-8 — a few minutes on two CPU cores.\n", flush=True)
     argv = ['run', 'demo', '--seeds', '1', '--out', a.out or str(results_dir()/'demo')] + ['--device', a.device]*bool(a.device)
@@ -148,7 +168,7 @@ def get_parser()->argparse.ArgumentParser:
     d.set_defaults(func=_demo)
     l = sub.add_parser('list', help='the suites and their scales'); l.set_defaults(func=_list)
     r = sub.add_parser('run', parents=[common], help='run a suite (resumable: stored runs are skipped), then print its report')
-    r.add_argument('suite', help=f"one of: {', '.join(SUITES)}")
+    r.add_argument('suite', help="a suite's name (`superconv list` names them all)")
     r.add_argument('--scale', default='cpu', help="paper (the paper's settings, for a GPU), cpu (≈1 hour on 2 cores), or a suite's extra scale such as cpu-long")
     r.add_argument('--seeds', type=_positive_int, default=3, help='seeds per run (default 3)')
     r.add_argument('--dry-run', action='store_true', help='every run for 12 iterations on 1,000 images at batch <= 64, stored apart: '
@@ -159,19 +179,25 @@ def get_parser()->argparse.ArgumentParser:
     r.add_argument('--compile', nargs='?', const=True, default=None, metavar='BACKEND', help='torch.compile the model (optionally with BACKEND); off by default')
     r.set_defaults(func=_run)
     rp = sub.add_parser('report', help="print a suite's table (ours beside the paper's numbers) and write its plots")
-    rp.add_argument('suite'); rp.add_argument('--scale', default='cpu'); rp.add_argument('--out', default=None)
+    rp.add_argument('suite', help="a suite's name (`superconv list` names them all)")
+    rp.add_argument('--scale', default='cpu', help="paper, cpu (default) or a suite's extra scale")
+    rp.add_argument('--out', default=None, help='results folder (default: $SUPERCONV_RESULTS or ./results)')
     rp.add_argument('--no-plots', action='store_true', help='print the table only')
     rp.set_defaults(func=_report)
     lr = sub.add_parser('lr-range', parents=[common], help="the paper's accuracy LR range test on one model")
-    lr.add_argument('--model', default='resnet20', help=f"one of: {', '.join(MODELS)}")
-    lr.add_argument('--dataset', default='cifar10', help=f"one of: {', '.join(DATASETS)}")
+    lr.add_argument('--model', default='resnet20', help="a model name (default resnet20; `superconv list` names them all)")
+    lr.add_argument('--dataset', default='cifar10', help="cifar10 (default), cifar100, mnist or imagenette")
     lr.add_argument('--n-train', type=_positive_int, default=None, help='stratified training subset (default: all)')
-    lr.add_argument('--bs', type=_positive_int, default=512)
-    lr.add_argument('--start-lr', type=float, default=0.); lr.add_argument('--end-lr', type=float, default=3.)
+    lr.add_argument('--bs', type=_positive_int, default=512, help='batch size (default 512)')
+    lr.add_argument('--start-lr', type=float, default=0., help='LR at the first iteration (default 0)')
+    lr.add_argument('--end-lr', type=float, default=3., help='LR at the last iteration (default 3, the paper\'s range)')
     lr.add_argument('--num-it', type=_positive_int, default=200, help='iterations (default 200)')
-    lr.add_argument('--val-every', type=_positive_int, default=20); lr.add_argument('--n-val', type=_positive_int, default=2000)
-    lr.add_argument('--bn-mom', type=float, default=0.05); lr.add_argument('--wd', type=float, default=1e-4)
-    lr.add_argument('--seed', type=int, default=0); lr.add_argument('--label', default='adhoc')
+    lr.add_argument('--val-every', type=_positive_int, default=20, help='iterations between accuracy measurements (default 20)')
+    lr.add_argument('--n-val', type=_positive_int, default=2000, help='test images per measurement, a fixed random subset (default 2,000)')
+    lr.add_argument('--bn-mom', type=float, default=0.05, help='BatchNorm momentum, PyTorch convention (default 0.05)')
+    lr.add_argument('--wd', type=float, default=1e-4, help='weight decay (default 1e-4)')
+    lr.add_argument('--seed', type=int, default=0, help='random seed (default 0)')
+    lr.add_argument('--label', default='adhoc', help="the record's label in lr_range-adhoc.jsonl (default adhoc)")
     lr.set_defaults(func=_lr_range)
     rr = sub.add_parser('rerun', parents=[common], help="train a stored run again from its record and compare the metrics (exit 1 if they differ)")
     rr.add_argument('store', help='a results store (.jsonl), e.g. results/table1-cpu.jsonl'); rr.add_argument('run_id', help="the record's run_id")
@@ -189,8 +215,8 @@ def get_parser()->argparse.ArgumentParser:
     tu.add_argument('--grid', type=float, nargs='+', default=[0.5, 1., 2.], help='peak LRs to try, at least two (default 0.5 1 2)')
     tu.add_argument('--max-widen', type=int, default=3, help='most LRs added beyond an edge of the grid (default 3)')
     tu.add_argument('--div', type=float, default=10., help='1cycle and CLR: lr_min = lr_max/div (default 10)')
-    tu.add_argument('--model', default='resnet8', help=f"one of: {', '.join(MODELS)} (default resnet8)")
-    tu.add_argument('--dataset', default='cifar10', help=f"one of: {', '.join(DATASETS)}")
+    tu.add_argument('--model', default='resnet8', help="a model name (default resnet8; `superconv list` names them all)")
+    tu.add_argument('--dataset', default='cifar10', help="cifar10 (default), cifar100, mnist or imagenette")
     tu.add_argument('--n-train', type=_positive_int, default=2_500, help='stratified training subset (default 2,500)')
     tu.add_argument('--n-valid', type=_positive_int, default=1_000, help='validation images held out of the training set (default 1,000)')
     tu.add_argument('--bs', type=_positive_int, default=512, help='batch size (default 512)')
@@ -206,7 +232,7 @@ def get_parser()->argparse.ArgumentParser:
     what.add_argument('--sidebar', action='store_true', help="write nbs/sidebar.yml (Quarto's navigation) from the notebooks instead"); dc.set_defaults(func=_docs)
     data = sub.add_parser('data', help='data sets: check that they load').add_subparsers(dest='data_cmd', required=True, metavar='SUBCOMMAND')
     chk = data.add_parser('check', help='load data sets (extracting and decoding them once) and print their sizes and class counts')
-    chk.add_argument('names', nargs='*', default=['cifar10'], metavar='NAME', help=f"data sets to check (default: cifar10; known: {', '.join(DATASETS)})")
+    chk.add_argument('names', nargs='*', default=['cifar10'], metavar='NAME', help=f"data sets to check (default: cifar10; known: cifar10, cifar100, mnist, imagenette)")
     chk.add_argument('--archives', default=None, help='folder of offline fastai archives (default: $SUPERCONV_ARCHIVES)')
     chk.set_defaults(func=_data_check)
     return p
@@ -216,7 +242,9 @@ def main(argv:list|None=None)->int:
     "Run the `superconv` command line; user errors print one line on stderr and return 2"
     args = get_parser().parse_args(argv)
     try: rc = args.func(args)
-    except (ValueError, FileNotFoundError, TypeError, StoreLockedError, PermissionError) as e:
+    except (ValueError, FileNotFoundError, TypeError, PermissionError, RuntimeError) as e:
+        from superconv.experiments import StoreLockedError
+        if isinstance(e, RuntimeError) and not isinstance(e, StoreLockedError): raise
         print(f"superconv: error: {e}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:

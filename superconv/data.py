@@ -133,7 +133,7 @@ def get_data_path(name:str, # One of `DATASETS`
                 try: return untar_data(spec.url)
                 except Exception as e: raise DataNotFoundError(
                     f"{name}: could not download {spec.url} ({e.__class__.__name__}: {e}). Offline? Set {ARCHIVES_ENV} "
-                    f"(or pass archives=) to a folder holding {spec.archive}.") from e
+                    f"(on the command line `superconv data check --archives DIR`, in Python `archives=`) to a folder holding {spec.archive}.") from e
     return untar_data(spec.url)  # already extracted: fastai returns the folder without downloading
 
 # %% ../nbs/00_data.ipynb #0cd22c32

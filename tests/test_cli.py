@@ -1,4 +1,4 @@
-import os, json, subprocess
+import os, sys, json, subprocess
 from conftest import SUPERCONV
 
 def run(*args, **kw): return subprocess.run([SUPERCONV, *args], capture_output=True, text=True, **kw)
@@ -34,3 +34,32 @@ def test_speed_switches_reach_every_run(archives, tmp_path):
     assert len(recs) == 5 and all(x['exec'] == dict(channels_last=False, bf16=True, compile='eager') for x in recs)
     bad = subprocess.run([SUPERCONV, 'run', 'dropout', '--bf16', 'maybe', '--out', str(tmp_path)], capture_output=True, text=True)
     assert bad.returncode == 2 and 'invalid choice' in bad.stderr
+
+def test_help_and_argument_errors_load_no_torch():
+    "`--help` and argparse's errors answer before torch and fastai load (they take seconds to import)"
+    code = ("import sys; from superconv.cli import get_parser\n"
+            "try: get_parser().parse_args(sys.argv[1:])\nexcept SystemExit: pass\n"
+            "print(sorted(m for m in ('torch', 'fastai', 'matplotlib') if m in sys.modules))")
+    for args in (['--help'], ['run', '--help'], ['run', 'table1', '--seeds', '0'], ['tune', '--grid']):
+        r = subprocess.run([sys.executable, '-c', code, *args], capture_output=True, text=True)
+        assert r.stdout.strip().splitlines()[-1] == '[]', (args, r.stdout[-300:])
+
+def test_python_m_superconv_is_the_command():
+    r = subprocess.run([sys.executable, '-m', 'superconv', 'map', '--help'], capture_output=True, text=True)
+    assert r.returncode == 0 and r.stdout.startswith('usage: superconv map')
+
+def test_every_option_has_help_text():
+    import argparse
+    from superconv.cli import get_parser
+    def walk(p, path):
+        for a in p._actions:
+            if isinstance(a, argparse._SubParsersAction):
+                for name,sp in a.choices.items(): yield from walk(sp, path+[name])
+            elif not isinstance(a, argparse._HelpAction): yield path, a
+    missing = [f"{' '.join(path)} {'/'.join(a.option_strings) or a.dest}" for path,a in walk(get_parser(), ['superconv']) if not a.help]
+    assert not missing, missing
+
+def test_dry_run_stores_are_ignored_by_git():
+    from conftest import ROOT
+    r = subprocess.run(['git', 'check-ignore', '-q', 'results/table1-paper-dryrun.jsonl'], cwd=ROOT)
+    assert r.returncode == 0, "a dry run's store in results/ would show up as an untracked file"
