@@ -33,8 +33,8 @@ from .hessian import HessianFreeLR
 # %% auto #0
 __all__ = ['SCHEDULES', 'CODE_GIT', 'SCHEMA_VERSION', 'RunSpec', 'git_info', 'device_name', 'provenance', 'SchemaError',
            'check_record', 'StoreLockedError', 'ResultStore', 'EvalEvery', 'TrainClock', 'SkipEpochValidation',
-           'DivergenceGuard', 'recalibrated_eval', 'exec_options', 'BF16Autocast', 'PlainInput', 'apply_exec',
-           'run_spec', 'run_specs', 'spec_of', 'rerun', 'runs_table', 'plot_curves']
+           'DivergenceGuard', 'finite_or_null', 'recalibrated_eval', 'exec_options', 'BF16Autocast', 'PlainInput',
+           'apply_exec', 'run_spec', 'run_specs', 'spec_of', 'rerun', 'runs_table', 'plot_curves']
 
 # %% ../nbs/05_experiments.ipynb #98f95b9d
 SCHEDULES = ('paper_1cycle', 'fastai_1cycle', 'step', 'clr', 'inv', 'lr_range')
@@ -166,6 +166,8 @@ def check_record(rec:dict)->dict:
 class StoreLockedError(RuntimeError):
     "Another sweep is writing this store"
 
+_WARNED = set()   # (store, bad lines) already warned about in this process
+
 class ResultStore:
     "Append-only JSON-lines file of run records"
     def __init__(self, path): self.path = Path(path)
@@ -173,6 +175,7 @@ class ResultStore:
 
     def read(self)->tuple:
         "(valid records, [(line number, problem)]) — bad lines are reported, never rewritten"
+        if self.path.is_dir(): raise ValueError(f"{self.path} is a folder, not a results store: name a .jsonl file in it")
         if not self.path.exists(): return [],[]
         good,bad = [],[]
         for i,line in enumerate(self.path.read_text().splitlines(), 1):
@@ -182,9 +185,12 @@ class ResultStore:
         return good,bad
 
     def records(self, warn:bool=True)->list:
-        "Valid records, warning once about lines that are not"
+        "Valid records, warning once per process about the lines that are not"
         good,bad = self.read()
-        if bad and warn: warnings.warn(f"{self.path}: skipped {len(bad)} unreadable line(s): " + '; '.join(f"line {i}: {m}" for i,m in bad[:3]))
+        key = (str(self.path.resolve()), tuple(i for i,_ in bad))
+        if bad and warn and key not in _WARNED:
+            _WARNED.add(key)
+            warnings.warn(f"{self.path}: skipped {len(bad)} unreadable line(s): " + '; '.join(f"line {i}: {m}" for i,m in bad[:3]))
         return good
 
     def done(self)->set: return {r['run_id'] for r in self.records()}
@@ -194,7 +200,8 @@ class ResultStore:
 
     def append(self, rec:dict):
         "Append one record atomically (one write, fsync), after validating it"
-        line = json.dumps(check_record(rec), default=float) + '\n'
+        try: line = json.dumps(check_record(rec), default=float, allow_nan=False) + '\n'   # strict JSON: no NaN, no Infinity
+        except ValueError as e: raise SchemaError(f"Record {rec.get('run_id')} holds a non-finite number ({e}); a diverged run stores null") from None
         self.path.parent.mkdir(parents=True, exist_ok=True)
         with open(self.path, 'a+b') as f:
             fcntl.flock(f, fcntl.LOCK_EX)
@@ -210,9 +217,12 @@ class ResultStore:
     def writer(self):
         "Hold the store for one sweep; a second concurrent sweep gets `StoreLockedError`, an unwritable folder `PermissionError`"
         lock = self.path.with_name(self.path.name + '.lock')
+        if self.path.is_dir(): raise ValueError(f"{self.path} is a folder, not a results store: name a .jsonl file in it")
+        made = [d for d in (self.path.parent, *self.path.parent.parents) if not d.exists()]
         try:   # fail before any training, not when the first run is done
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            open(self.path, 'a').close(); f = open(lock, 'a+')
+            f = open(lock, 'a+')
+            if not os.access(self.path if self.path.exists() else self.path.parent, os.W_OK): raise PermissionError(13, 'Permission denied')
         except OSError as e: raise PermissionError(f"Cannot write results to {self.path}: {e.strerror or e}") from None
         try:
             try: fcntl.flock(f, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -221,7 +231,13 @@ class ResultStore:
                 raise StoreLockedError(f"Another sweep ({who or 'unknown process'}) is writing {self.path}; wait for it or use another --out") from None
             f.seek(0); f.truncate(); f.write(f"pid {os.getpid()} on {platform.node()}"); f.flush()
             yield self
-        finally: f.close()
+        finally:
+            f.close()
+            if not self.path.exists():   # nothing stored (refused, or nothing to do): leave no trace
+                lock.unlink(missing_ok=True)
+                for d in made:
+                    try: d.rmdir()
+                    except OSError: break
 
 # %% ../nbs/05_experiments.ipynb #fd5db4be
 class EvalEvery(Callback):
@@ -288,6 +304,14 @@ def _resolve_lrs(spec, store):
     return lo, hi
 
 # %% ../nbs/05_experiments.ipynb #9cf65622
+def finite_or_null(o):
+    "`o` with every NaN or infinite float replaced by `None`: what a diverged run could not measure is stored as null"
+    if isinstance(o, dict): return {k: finite_or_null(v) for k,v in o.items()}
+    if isinstance(o, (list, tuple)): return type(o)(finite_or_null(v) for v in o)
+    if isinstance(o, (float, np.floating)) and not np.isfinite(o): return None
+    return o
+
+# %% ../nbs/05_experiments.ipynb #1b2f6485
 @torch.no_grad()
 def recalibrated_eval(model, train_dl, val_dl, loss_func, n_batches:int=20)->tuple|list|None:
     "(loss, accuracy) on `val_dl` (a list of loaders: one pair each) after re-estimating BatchNorm statistics on `n_batches` training batches; the model is left as it was"
@@ -412,7 +436,7 @@ def run_spec(spec:RunSpec, # The run
             if split: rec['split'] = dict(n_valid=spec.n_valid, valid_seed=VALID_SEED, evals='valid', final='test (full) and valid')
             if spec.hessian_every: rec['hessian'] = learn.hessian_lr.to_dict()
     rec.update(wall_s=time.time()-t0, exec=opts, provenance=provenance(device))
-    return rec
+    return finite_or_null(rec) if rec['status'] == 'diverged' else rec
 
 # %% ../nbs/05_experiments.ipynb #c66079e1
 def run_specs(specs:list, # `RunSpec`s, run in order (range tests first)

@@ -100,7 +100,11 @@ def test_cli_bad_input_one_line(tmp_path, args, msg):
     r = subprocess.run([SUPERCONV, *args, '--out', str(tmp_path)] if args[0] != 'report' else [SUPERCONV, *args], capture_output=True, text=True)
     errs = [l for l in r.stderr.splitlines() if 'error:' in l]
     assert r.returncode == 2 and len(errs) == 1 and msg in errs[0] and 'Traceback' not in r.stderr   # argparse also prints its usage
-    assert list(tmp_path.iterdir()) == [] or all(p.suffix == '.lock' or p.stat().st_size == 0 for p in tmp_path.iterdir())
+    assert list(tmp_path.iterdir()) == []   # refused: no store, no lock, nothing
+
+def test_cli_rerun_of_a_folder_one_line(tmp_path):
+    r = subprocess.run([SUPERCONV, 'rerun', str(tmp_path), 'abc'], capture_output=True, text=True)
+    assert r.returncode == 2 and r.stderr.strip().splitlines() == [f"superconv: error: {tmp_path} is a folder, not a results store: name a .jsonl file in it"]
 
 def test_report_plots_sweep_with_paper_panel_and_gaps(archives, tmp_path):
     from superconv.suites import report_suite, suite_store
