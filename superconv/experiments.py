@@ -453,7 +453,8 @@ def run_specs(specs:list, # `RunSpec`s, run in order (range tests first)
             t = time.time()
             rec = run_spec(s, store, device, show, **exec_kw)
             store.append(rec); new.append(rec)
-            if verbose: print(f"[{i+1}/{len(todo)}] {s.label} seed {s.seed}: {rec['status']}, test accuracy {rec['final']['test_acc']:.2%} "
+            lr = '' if rec.get('lr_max') is None else f", LR {rec['lr_max']:.4g}"
+            if verbose: print(f"[{i+1}/{len(todo)}] {s.label} seed {s.seed}{lr}: {rec['status']}, test accuracy {rec['final']['test_acc']:.2%} "
                               f"after {rec['iterations']} iterations, {time.time()-t:.0f}s", flush=True)
     return new
 

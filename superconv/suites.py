@@ -16,9 +16,10 @@ from .lr_range import LRRangeResult
 
 # %% auto #0
 __all__ = ['SUITES', 'PAPER', 'PAPER_STEP', 'PAPER_CLR', 'CPU', 'RESULTS_ENV', 'Suite', 'cpu_range', 'cpu_1cycle', 'cpu_step',
-           'results_dir', 'suite_store', 'dry_run_spec', 'run_suite', 'summarize', 'budget_curves', 'headline',
-           'headline_text', 'plot_budgets', 'plateau', 'plateau_text', 'sweep_gaps', 'budget_gaps', 'crossing',
-           'sweep_curves', 'paper_sweep', 'plot_sweep', 'mean_diff', 'gap_stats', 'markdown_table', 'report_suite']
+           'results_dir', 'suite_store', 'dry_run_spec', 'run_suite', 'summarize', 'run_on_gpu', 'budget_curves',
+           'headline', 'headline_text', 'plot_budgets', 'plateau', 'plateau_text', 'sweep_gaps', 'budget_gaps',
+           'crossing', 'sweep_curves', 'paper_sweep', 'plot_sweep', 'mean_diff', 'gap_stats', 'markdown_table',
+           'report_suite']
 
 # %% ../nbs/06_suites.ipynb #98f95b9d
 @dataclass
@@ -284,6 +285,15 @@ def summarize(name:str, scale:str='cpu', out=None):
     "Table of suite `name` at `scale`: ours (mean ± std over seeds) beside the paper's number"
     s = SUITES[name] if name in SUITES else suite_store(name)   # raises the unknown-suite error
     return runs_table(suite_store(name, scale, out).records(), s.paper)
+
+# %% ../nbs/06_suites.ipynb #73c703e7
+def run_on_gpu(name:str, scale:str='paper', seeds:int=3, out=None, **kw)->list|None:
+    "Run suite `name` at `scale` on the GPU; without one, print one line saying so and return `None`"
+    import torch
+    if not torch.cuda.is_available():
+        return print(f"no GPU here: this cell runs the {scale}-scale {name!r} suite on a GPU (`superconv run {name} --scale {scale}`); "
+                     "the CPU results are above")
+    return run_suite(name, scale, seeds, out, device='cuda', **kw)
 
 # %% ../nbs/06_suites.ipynb #5634f8e9
 def _is_budget(s:str)->bool: return s.isdigit() or (s[-1:] == 'k' and s[:-1].replace('.', '', 1).isdigit())
