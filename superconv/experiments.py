@@ -27,17 +27,32 @@ import fastai, superconv
 from .data import get_dls, data_spec, VALID_SEED
 from .models import get_model, MODELS
 from .schedules import *
-from .lr_range import evaluate, _fixed_subset_dl
+from .lr_range import evaluate, fixed_subset_dl
 from .hessian import HessianFreeLR
 
 # %% auto #0
-__all__ = ['SCHEDULES', 'CODE_GIT', 'SCHEMA_VERSION', 'RunSpec', 'git_info', 'device_name', 'provenance', 'SchemaError',
+__all__ = ['FITS', 'SCHEDULES', 'CODE_GIT', 'SCHEMA_VERSION', 'RunSpec', 'git_info', 'device_name', 'provenance', 'SchemaError',
            'check_record', 'StoreLockedError', 'ResultStore', 'EvalEvery', 'TrainClock', 'SkipEpochValidation',
            'DivergenceGuard', 'finite_or_null', 'recalibrated_eval', 'exec_options', 'BF16Autocast', 'PlainInput',
            'apply_exec', 'run_spec', 'run_specs', 'spec_of', 'rerun', 'runs_table', 'plot_curves']
 
+# %% ../nbs/05_experiments.ipynb #39ec6c6c
+def _moms3(spec): return (0.95, 0.85, 0.95) if spec.cyc_mom else (spec.mom,)*3
+
+def _paper_1cycle(learn, spec, lo, hi, cbs):
+    learn.fit_paper_one_cycle(n_iter=spec.n_iter, lr_max=hi, lr_min=lo, pct_ann=spec.pct_ann, final_div=spec.final_div,
+                              moms=_moms3(spec) if spec.cyc_mom else spec.mom, cbs=cbs)
+def _fastai_1cycle(learn, spec, lo, hi, cbs):   # fastai's cosine 1cycle (div=25, div_final=1e5, pct_start=0.25), in iterations
+    learn.fit_iters(spec.n_iter, {'lr': combined_cos(0.25, hi/25, hi, hi/25/1e5), 'mom': combined_cos(0.25, *_moms3(spec))}, cbs=cbs)
+def _step(learn, spec, lo, hi, cbs): learn.fit_step(n_iter=spec.n_iter, lr=hi, pcts=spec.step_pcts, mom=spec.mom, cbs=cbs)
+def _clr(learn, spec, lo, hi, cbs):
+    learn.fit_clr(n_iter=spec.n_iter, lr_min=lo, lr_max=hi, step_size=spec.clr_step, mom=spec.mom, cbs=cbs)
+def _inv(learn, spec, lo, hi, cbs): learn.fit_inv(n_iter=spec.n_iter, lr=hi, mom=spec.mom, cbs=cbs)
+
+FITS = {'paper_1cycle': _paper_1cycle, 'fastai_1cycle': _fastai_1cycle, 'step': _step, 'clr': _clr, 'inv': _inv}
+
 # %% ../nbs/05_experiments.ipynb #98f95b9d
-SCHEDULES = ('paper_1cycle', 'fastai_1cycle', 'step', 'clr', 'inv', 'lr_range')
+SCHEDULES = (*FITS, 'lr_range')   # the trained schedules, and the range test
 
 def _int(v)->bool: return isinstance(v, (int, np.integer)) and not isinstance(v, bool)
 def _num(v)->bool: return isinstance(v, (int, float, np.integer, np.floating)) and not isinstance(v, bool) and bool(np.isfinite(v))
@@ -283,17 +298,7 @@ class DivergenceGuard(Callback):
 # %% ../nbs/05_experiments.ipynb #8f344719
 def _opt_func(spec): return paper_sgd(0.95 if spec.cyc_mom else spec.mom)   # momentum SGD, Caffe's L2 weight decay
 
-def _fit(learn, spec, lr_min, lr_max, cbs):
-    s,n = spec.schedule,spec.n_iter
-    if s == 'paper_1cycle':
-        moms = (0.95, 0.85, 0.95) if spec.cyc_mom else spec.mom
-        learn.fit_paper_one_cycle(n_iter=n, lr_max=lr_max, lr_min=lr_min, pct_ann=spec.pct_ann, final_div=spec.final_div, moms=moms, cbs=cbs)
-    elif s == 'fastai_1cycle':   # fastai's own cosine 1cycle (defaults div=25, div_final=1e5, pct_start=0.25), counted in iterations
-        moms = (0.95, 0.85, 0.95) if spec.cyc_mom else (spec.mom,)*3
-        learn.fit_iters(n, {'lr': combined_cos(0.25, lr_max/25, lr_max, lr_max/25/1e5), 'mom': combined_cos(0.25, *moms)}, cbs=cbs)
-    elif s == 'step': learn.fit_step(n_iter=n, lr=lr_max, pcts=spec.step_pcts, mom=spec.mom, cbs=cbs)
-    elif s == 'clr': learn.fit_clr(n_iter=n, lr_min=lr_min, lr_max=lr_max, step_size=spec.clr_step, mom=spec.mom, cbs=cbs)
-    elif s == 'inv': learn.fit_inv(n_iter=n, lr=lr_max, mom=spec.mom, cbs=cbs)
+def _fit(learn, spec, lr_min, lr_max, cbs): FITS[spec.schedule](learn, spec, lr_min, lr_max, cbs)
 
 def _resolve_lrs(spec, store):
     "(lr_min, lr_max) of `spec`, from the stored range test named by `lr_from` where given"
@@ -406,7 +411,7 @@ def run_spec(spec:RunSpec, # The run
     learn = Learner(dls, model, opt_func=_opt_func(spec), metrics=accuracy, wd=spec.wd, wd_bn_bias=False)
     apply_exec(learn, opts)
     rec = dict(schema=SCHEMA_VERSION, run_id=spec.run_id, label=spec.label, seed=spec.seed, spec=asdict(spec), lr_min=lr_min, lr_max=lr_max)
-    val_dl = dls.valid if spec.n_val is None or spec.n_valid is not None else _fixed_subset_dl(dls.valid, spec.n_val, spec.seed)
+    val_dl = dls.valid if spec.n_val is None or spec.n_valid is not None else fixed_subset_dl(dls.valid, spec.n_val, spec.seed)
     with (contextlib_nullcontext() if show else learn.no_bar()), learn.no_logging():
         if spec.schedule == 'lr_range':
             r = learn.lr_range_test(lr_min or 0., lr_max, num_it=spec.n_iter, val_every=spec.eval_every, n_val=spec.n_val or 10_000,
@@ -419,7 +424,7 @@ def run_spec(spec:RunSpec, # The run
             cbs = [ev, clock, guard, SkipEpochValidation()] + ([HessianFreeLR(spec.hessian_every)] if spec.hessian_every else [])
             _fit(learn, spec, lr_min, lr_max, cbs)
             split = spec.n_valid is not None   # curves on the validation split; the test set (n_val of it) reported at the end
-            test_dl = (dls.test if spec.n_val is None else _fixed_subset_dl(dls.test, spec.n_val, spec.seed)) if split else val_dl
+            test_dl = (dls.test if spec.n_val is None else fixed_subset_dl(dls.test, spec.n_val, spec.seed)) if split else val_dl
             test_loss,test_acc = evaluate(learn.model, test_dl, learn.loss_func)
             final = dict(test_acc=test_acc, test_loss=test_loss)
             if split: final['valid_loss'],final['valid_acc'] = evaluate(learn.model, dls.valid, learn.loss_func)

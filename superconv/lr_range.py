@@ -14,13 +14,13 @@ import matplotlib.pyplot as plt
 from fastcore.all import *
 from fastai.learner import Learner
 from fastai.callback.core import Callback, CancelFitException, CancelValidException
-from .schedules import check_momentum, _learner_lrs
+from .schedules import check_momentum, learner_lrs
 
 # %% auto #0
-__all__ = ['evaluate', 'LRRangeTest', 'noise_sd', 'RangeSuggestion', 'suggest_lrs', 'LRRangeResult']
+__all__ = ['fixed_subset_dl', 'evaluate', 'LRRangeTest', 'noise_sd', 'RangeSuggestion', 'suggest_lrs', 'LRRangeResult']
 
 # %% ../nbs/03_lr_range.ipynb #98f95b9d
-def _fixed_subset_dl(dl, n:int, seed:int=0):
+def fixed_subset_dl(dl, n:int, seed:int=0):
     "A non-shuffled copy of `dl` over a fixed random subset of `n` of its items (all if `n` is larger)"
     n = min(n, dl.n)
     idxs = torch.randperm(dl.n, generator=torch.Generator().manual_seed(seed))[:n].sort().values.tolist()
@@ -68,7 +68,7 @@ class LRRangeTest(Callback):
     def before_fit(self):
         self.state = deepcopy(self.model.state_dict()),deepcopy(self.opt.state_dict())   # weights, BatchNorm statistics, optimizer
         self.rng = _rng_state(self.dls)
-        self.val_dl = _fixed_subset_dl(self.dls.valid, self.n_val, self.seed)
+        self.val_dl = fixed_subset_dl(self.dls.valid, self.n_val, self.seed)
         self.rec = L(),L(),L(),L()    # per iteration: lr, smoothed train loss, train loss, train accuracy
         self.val = L(),L(),L(),L()    # per evaluation: iteration, lr, test loss, test accuracy
         self.best,self.diverged = math.inf,False
@@ -212,7 +212,7 @@ def lr_range_test(self:Learner,
                   seed:int=0          # Seed of the test subset
                  )->LRRangeResult:
     "The paper's LR range test: LR grows linearly over `num_it` iterations; returns test accuracy against LR"
-    ends = _learner_lrs(self, 'end_lr', end_lr)   # several groups: each keeps its ratio to the last, whose LR is recorded
+    ends = learner_lrs(self, 'end_lr', end_lr)   # several groups: each keeps its ratio to the last, whose LR is recorded
     mults = None if np.ndim(ends) == 0 else np.asarray(ends, dtype=float)/float(np.asarray(ends)[-1])
     if mults is not None: end_lr = float(np.asarray(ends)[-1])
     if not (isinstance(num_it, (int, np.integer)) and num_it > 0): raise ValueError(f"num_it must be a positive integer, got {num_it!r}")

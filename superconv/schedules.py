@@ -17,9 +17,9 @@ from fastai.optimizer import SGD, sgd_step
 import fastai.callback.progress  # `Learner.no_bar`
 
 # %% auto #0
-__all__ = ['DEFAULT_DIV', 'IterScheduler', 'paper_sgd', 'check_momentum', 'sched_knots', 'paper_one_cycle_scheds', 'step_scheds',
-           'clr_scheds', 'inv_scheds', 'record_scheds', 'plot_scheds', 'fastai_to_torch', 'torch_to_fastai',
-           'paper_to_torch', 'torch_to_paper', 'convert_one_cycle']
+__all__ = ['DEFAULT_DIV', 'IterScheduler', 'paper_sgd', 'check_momentum', 'sched_knots', 'learner_lrs', 'paper_one_cycle_scheds',
+           'step_scheds', 'clr_scheds', 'inv_scheds', 'record_scheds', 'plot_scheds', 'fastai_to_torch',
+           'torch_to_fastai', 'paper_to_torch', 'torch_to_paper', 'convert_one_cycle']
 
 # %% ../nbs/02_schedules.ipynb #98f95b9d
 class IterScheduler(ParamScheduler):
@@ -121,7 +121,7 @@ def _per_group(f, lrs):
     m = lrs/lrs[-1]
     return lambda pos: m*f(pos)
 
-def _learner_lrs(learn, name, v):
+def learner_lrs(learn, name, v):
     "`v` spread over `learn`'s parameter groups if a slice (as fastai does), checked to have one value per group if a list"
     if not isinstance(v, (slice, list, tuple, np.ndarray)): return v
     if learn.opt is None: learn.create_opt()
@@ -190,7 +190,7 @@ def fit_paper_one_cycle(self:Learner,
                         wd=None, cbs=None, reset_opt=False):
     "Fit with the paper's linear 1cycle: `lr_min`→`lr_max`→`lr_min`, then annihilation to `lr_min/final_div`"
     n = _n_iter(self, n_epoch, n_iter)
-    lr_max,lr_min,final_lr = (_learner_lrs(self, k, v) for k,v in (('lr_max', self.lr if lr_max is None else lr_max), ('lr_min', lr_min), ('final_lr', final_lr)))
+    lr_max,lr_min,final_lr = (learner_lrs(self, k, v) for k,v in (('lr_max', self.lr if lr_max is None else lr_max), ('lr_min', lr_min), ('final_lr', final_lr)))
     scheds = paper_one_cycle_scheds(n, lr_max, lr_min, pct_ann, final_div, moms, n_ann=n_ann, final_lr=final_lr)
     self.fit_iters(n, scheds, wd=wd, cbs=cbs, reset_opt=reset_opt)
 
@@ -211,7 +211,7 @@ def fit_step(self:Learner, n_epoch:int|None=None, lr:float|slice|list=0.35, pcts
              n_iter:int|None=None, mom:float|None=0.9, wd=None, cbs=None, reset_opt=False):
     "Fit with the paper's piecewise-constant baseline: `lr`, multiplied by `gamma` at fractions `pcts` of training"
     n = _n_iter(self, n_epoch, n_iter)
-    self.fit_iters(n, step_scheds(n, _learner_lrs(self, 'lr', lr), pcts, gamma, mom), wd=wd, cbs=cbs, reset_opt=reset_opt)
+    self.fit_iters(n, step_scheds(n, learner_lrs(self, 'lr', lr), pcts, gamma, mom), wd=wd, cbs=cbs, reset_opt=reset_opt)
 
 # %% ../nbs/02_schedules.ipynb #4890bf87
 def clr_scheds(n_iter:int, lr_min:float|list, lr_max:float|list, step_size:int, mom:float|None=0.9)->dict:
@@ -234,7 +234,7 @@ def fit_clr(self:Learner, n_epoch:int|None=None, lr_min:float|slice|list=0.1, lr
             n_iter:int|None=None, mom:float|None=0.9, wd=None, cbs=None, reset_opt=False):
     "Fit with triangular CLR between `lr_min` and `lr_max` (`step_size` `None`: one cycle over all of training)"
     n = _n_iter(self, n_epoch, n_iter)
-    lr_min,lr_max = _learner_lrs(self, 'lr_min', lr_min),_learner_lrs(self, 'lr_max', lr_max)
+    lr_min,lr_max = learner_lrs(self, 'lr_min', lr_min),learner_lrs(self, 'lr_max', lr_max)
     self.fit_iters(n, clr_scheds(n, lr_min, lr_max, n//2 if step_size is None else step_size, mom), wd=wd, cbs=cbs, reset_opt=reset_opt)
 
 # %% ../nbs/02_schedules.ipynb #57203679
@@ -250,7 +250,7 @@ def fit_inv(self:Learner, n_epoch:int|None=None, lr:float|slice|list=0.01, gamma
             n_iter:int|None=None, mom:float|None=0.9, wd=None, cbs=None, reset_opt=False):
     "Fit with Caffe's inverse-decay LR policy (the paper's MNIST baseline)"
     n = _n_iter(self, n_epoch, n_iter)
-    self.fit_iters(n, inv_scheds(n, _learner_lrs(self, 'lr', lr), gamma, power, mom), wd=wd, cbs=cbs, reset_opt=reset_opt)
+    self.fit_iters(n, inv_scheds(n, learner_lrs(self, 'lr', lr), gamma, power, mom), wd=wd, cbs=cbs, reset_opt=reset_opt)
 
 # %% ../nbs/02_schedules.ipynb #68098104
 def record_scheds(fits:dict, # {label: function(learn) that trains `learn`}

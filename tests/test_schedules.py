@@ -49,8 +49,8 @@ def test_range_test_on_tensor_dls_restores_state(dls):
     r = learn.lr_range_test(0, 1.0, num_it=6, val_every=3, n_val=700, show_plot=False)
     assert r.val_iters == [3, 6] and len(r.lrs) == 6
     assert all(torch.equal(v, before[k]) for k, v in learn.model.state_dict().items())   # BN statistics included
-    from superconv.lr_range import _fixed_subset_dl
-    sub = _fixed_subset_dl(dls.valid, 700)
+    from superconv.lr_range import fixed_subset_dl
+    sub = fixed_subset_dl(dls.valid, 700)
     ys = torch.cat([y for _, y in sub])
     assert len(ys) == 700 and len(ys.unique()) == 10   # a random subset of the class-sorted test set, not its first 700
     assert r.to_dict() == LRRangeResult.from_dict(r.to_dict()).to_dict()
