@@ -94,7 +94,9 @@ def _rerun(a):
     p = old['provenance']
     print(f"Rerunning {old['label']} seed {old['seed']} (run {a.run_id}), stored by commit {str(p.get('git_sha'))[:7]} "
           f"with torch {p.get('torch')}, fastai {p.get('fastai')} on {p.get('device')}", flush=True)
-    r = rerun(old, st, device=a.device, show=not a.quiet)
+    kw = {k: v for k,v in dict(channels_last=_switch(a.channels_last) if a.channels_last else None, bf16=_switch(a.bf16) if a.bf16 else None,
+                               compile=None if a.compile is None else {'off': False, 'on': True}.get(a.compile, a.compile)).items() if v is not None}
+    r = rerun(old, st, device=a.device, show=not a.quiet, **kw)
     acc = lambda rec: f"{rec['final']['test_acc']:.2%}"
     print(f"test accuracy: stored {acc(old)}, now {acc(r['record'])}")
     for k,(x,y) in r['provenance_changed'].items(): print(f"changed since: {k} {x} -> {y}")
@@ -201,6 +203,9 @@ def get_parser()->argparse.ArgumentParser:
     lr.set_defaults(func=_lr_range)
     rr = sub.add_parser('rerun', parents=[common], help="train a stored run again from its record and compare the metrics (exit 1 if they differ)")
     rr.add_argument('store', help='a results store (.jsonl), e.g. results/table1-cpu.jsonl'); rr.add_argument('run_id', help="the record's run_id")
+    for sw in ('channels-last', 'bf16'):
+        rr.add_argument(f'--{sw}', choices=('on', 'off'), default=None, help=f"{sw} for a record that did not store it (a record that did is rerun as stored)")
+    rr.add_argument('--compile', default=None, metavar='off|on|BACKEND', help='torch.compile for a record that did not store it')
     rr.set_defaults(func=_rerun)
     mp = sub.add_parser('map', parents=[common], help="the regime map: training-set sizes × budgets, every schedule at an LR tuned per cell "
                         "on a validation split (resumable; hours on a CPU)")

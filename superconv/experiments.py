@@ -6,7 +6,7 @@ Docs: https://superconv.github.io/superconv/experiments.html.md"""
 
 # %% ../nbs/05_experiments.ipynb #c37dae9a
 from __future__ import annotations
-import os, sys, math, json, time, hashlib, platform, subprocess, fcntl, warnings
+import os, re, sys, math, json, time, hashlib, platform, subprocess, fcntl, warnings
 from contextlib import contextmanager
 from copy import deepcopy
 from dataclasses import dataclass, asdict, replace
@@ -24,7 +24,7 @@ from fastai.torch_core import set_seed, default_device, find_bs, num_distrib
 from fastai.distributed import DistributedDL
 from contextlib import nullcontext as contextlib_nullcontext
 import fastai, superconv
-from .data import get_dls, data_spec, VALID_SEED
+from .data import get_dls, data_spec, VALID_SEED, CACHE_VERSION
 from .models import get_model, MODELS
 from .schedules import *
 from .lr_range import evaluate, fixed_subset_dl
@@ -34,7 +34,8 @@ from .hessian import HessianFreeLR
 __all__ = ['FITS', 'SCHEDULES', 'CODE_GIT', 'SCHEMA_VERSION', 'RunSpec', 'git_info', 'device_name', 'provenance', 'SchemaError',
            'check_record', 'StoreLockedError', 'ResultStore', 'EvalEvery', 'TrainClock', 'SkipEpochValidation',
            'DivergenceGuard', 'finite_or_null', 'recalibrated_eval', 'exec_options', 'BF16Autocast', 'PlainInput',
-           'apply_exec', 'run_spec', 'run_specs', 'spec_of', 'rerun', 'runs_table', 'plot_curves']
+           'apply_exec', 'run_spec', 'run_specs', 'spec_of', 'recorded_threads', 'torch_threads', 'rerun', 'runs_table',
+           'plot_curves']
 
 # %% ../nbs/05_experiments.ipynb #39ec6c6c
 def _moms3(spec): return (0.95, 0.85, 0.95) if spec.cyc_mom else (spec.mom,)*3
@@ -154,8 +155,10 @@ CODE_GIT = git_info()   # the commit of the code this process imported: a sweep'
 
 def provenance(device=None)->dict:
     "Where and with what a result was produced (the commit is the one the code was imported from, `CODE_GIT`)"
+    import torchvision
     return dict(**CODE_GIT, date=datetime.now(timezone.utc).isoformat(timespec='seconds'), python=platform.python_version(),
-                torch=torch.__version__, fastai=fastai.__version__, superconv=superconv.__version__, device=device_name(device),
+                torch=torch.__version__, torchvision=torchvision.__version__, fastai=fastai.__version__, numpy=np.__version__,
+                superconv=superconv.__version__, data_cache=CACHE_VERSION, threads=torch.get_num_threads(), device=device_name(device),
                 host=platform.node(), argv=sys.argv[1:] if sys.argv and 'ipykernel' not in sys.argv[0] else [])
 
 # %% ../nbs/05_experiments.ipynb #09eab3ea
@@ -471,16 +474,37 @@ def spec_of(record:dict)->RunSpec:
     if spec.run_id != record['run_id']: raise ValueError(f"Record {record['run_id']}: its spec hashes to {spec.run_id}; it was written by another version of RunSpec")
     return spec
 
+def recorded_threads(record:dict)->int|None:
+    "The torch thread count a record was trained with (older records: read from its device name)"
+    p = record['provenance']
+    if p.get('threads') is not None: return int(p['threads'])
+    m = re.search(r'(\d+) torch threads', p.get('device') or '')
+    return int(m.group(1)) if m else None
+
+@contextmanager
+def torch_threads(n:int|None):
+    "Run the block with `n` torch threads (`None`: as they are)"
+    old = torch.get_num_threads()
+    if n: torch.set_num_threads(n)
+    try: yield
+    finally: torch.set_num_threads(old)
+
 def rerun(record:dict|str, # A stored record, or its `run_id` in `store`
           store:ResultStore|None=None, # The store it came from (where `lr_from` range tests are found)
-          device=None, show:bool=False)->dict:
-    "Train a stored run again; returns the new record, whether its metrics are identical, and what differs"
+          device=None, show:bool=False,
+          **exec_kw)->dict: # `channels_last`, `bf16`, `compile`: only for a record that did not store them
+    "Train a stored run again with its recorded execution options and thread count; the new record, whether it is identical, what differs"
     if isinstance(record, str):
         if store is None: raise ValueError("Rerunning by run_id needs the store that holds it")
         found = store.find(run_id=record)
         if found is None: raise ValueError(f"No run {record!r} in {store.path}")
         record = found
-    new = run_spec(spec_of(record), store, device=device, show=show)
+    opts = record.get('exec')
+    if opts is None and set(exec_kw) != {'channels_last', 'bf16', 'compile'}:
+        raise ValueError(f"Record {record['run_id']} does not say how it was executed (it predates recorded execution options): "
+                         "say which to use with channels_last=, bf16= and compile= (CLI: --channels-last, --bf16, --compile)")
+    with torch_threads(recorded_threads(record)):
+        new = run_spec(spec_of(record), store, device=device, show=show, **(opts or exec_kw))
     keys = ('lr_min', 'lr_max', 'status', 'iterations', 'final', 'evals')
     diffs = {k: (record.get(k), new.get(k)) for k in keys if record.get(k) != new.get(k)}
     old_p,new_p = record['provenance'],new['provenance']
