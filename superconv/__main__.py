@@ -69,3 +69,9 @@ if __name__ == '__main__':
     import sys
     from superconv.cli import main
     sys.exit(main())
+
+# %% ../nbs/09_cli.ipynb #e0e29d3e
+if __name__ == '__main__':
+    import sys
+    from superconv.cli import main
+    sys.exit(main())

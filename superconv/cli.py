@@ -6,7 +6,7 @@ Docs: https://superconv.github.io/superconv/cli.html.md"""
 
 # %% ../nbs/09_cli.ipynb #c37dae9a
 from __future__ import annotations
-import argparse, sys, time
+import argparse, math, sys, time
 # torch and fastai load only when a command runs (each command imports what it uses): `--help` and argument errors answer at once
 
 # %% auto #0
@@ -149,11 +149,21 @@ def _demo(a):
     return _run(get_parser().parse_args(argv + ['--quiet']*a.quiet + ['--dry-run']*a.dry_run))   # `run`'s own defaults for every other switch
 
 # %% ../nbs/09_cli.ipynb #d1767f26
-def _positive_int(v):
-    try: i = int(v)
-    except ValueError: raise argparse.ArgumentTypeError(f"expected a positive integer, got {v!r}")
-    if i <= 0: raise argparse.ArgumentTypeError(f"expected a positive integer, got {v!r}")
-    return i
+def _number(kind, what, ok):
+    "An argparse type: `kind` (int or float) parsed from the text, finite, and accepted by `ok`, else one line naming `what`"
+    def parse(v):
+        try: x = kind(v)
+        except ValueError: raise argparse.ArgumentTypeError(f"expected {what}, got {v!r}") from None
+        if not (math.isfinite(x) and ok(x)): raise argparse.ArgumentTypeError(f"expected {what}, got {v!r}")
+        return x
+    return parse
+
+_positive_int = _number(int, 'a positive integer', lambda x: x > 0)
+_nonneg_int = _number(int, 'an integer >= 0', lambda x: x >= 0)
+_positive_float = _number(float, 'a positive finite number', lambda x: x > 0)
+_nonneg_float = _number(float, 'a finite number >= 0', lambda x: x >= 0)
+_fraction = _number(float, 'a fraction in [0, 1)', lambda x: 0 <= x < 1)
+_bn_mom = _number(float, 'a BatchNorm momentum in (0, 1]', lambda x: 0 < x <= 1)
 
 def get_parser()->argparse.ArgumentParser:
     "The `superconv` argument parser"
@@ -191,14 +201,14 @@ def get_parser()->argparse.ArgumentParser:
     lr.add_argument('--dataset', default='cifar10', help="cifar10 (default), cifar100, mnist or imagenette")
     lr.add_argument('--n-train', type=_positive_int, default=None, help='stratified training subset (default: all)')
     lr.add_argument('--bs', type=_positive_int, default=512, help='batch size (default 512)')
-    lr.add_argument('--start-lr', type=float, default=0., help='LR at the first iteration (default 0)')
-    lr.add_argument('--end-lr', type=float, default=3., help='LR at the last iteration (default 3, the paper\'s range)')
+    lr.add_argument('--start-lr', type=_nonneg_float, default=0., help='LR at the first iteration (default 0)')
+    lr.add_argument('--end-lr', type=_positive_float, default=3., help='LR at the last iteration (default 3, the paper\'s range)')
     lr.add_argument('--num-it', type=_positive_int, default=200, help='iterations (default 200)')
     lr.add_argument('--val-every', type=_positive_int, default=20, help='iterations between accuracy measurements (default 20)')
     lr.add_argument('--n-val', type=_positive_int, default=2000, help='test images per measurement, a fixed random subset (default 2,000)')
-    lr.add_argument('--bn-mom', type=float, default=0.05, help='BatchNorm momentum, PyTorch convention (default 0.05)')
-    lr.add_argument('--wd', type=float, default=1e-4, help='weight decay (default 1e-4)')
-    lr.add_argument('--seed', type=int, default=0, help='random seed (default 0)')
+    lr.add_argument('--bn-mom', type=_bn_mom, default=0.05, help='BatchNorm momentum, PyTorch convention (default 0.05)')
+    lr.add_argument('--wd', type=_nonneg_float, default=1e-4, help='weight decay (default 1e-4)')
+    lr.add_argument('--seed', type=_nonneg_int, default=0, help='random seed (default 0)')
     lr.add_argument('--label', default='adhoc', help="the record's label in lr_range-adhoc.jsonl (default adhoc)")
     lr.set_defaults(func=_lr_range)
     rr = sub.add_parser('rerun', parents=[common], help="train a stored run again from its record and compare the metrics (exit 1 if they differ)")
@@ -217,17 +227,17 @@ def get_parser()->argparse.ArgumentParser:
                         "the training set (every trial stored in tune-adhoc.jsonl; resumable)")
     tu.add_argument('--schedule', default='paper_1cycle', help="paper_1cycle, fastai_1cycle, step, clr or inv")
     tu.add_argument('--n-iter', type=_positive_int, default=200, help='the budget in iterations (default 200)')
-    tu.add_argument('--grid', type=float, nargs='+', default=[0.5, 1., 2.], help='peak LRs to try, at least two (default 0.5 1 2)')
-    tu.add_argument('--max-widen', type=int, default=3, help='most LRs added beyond an edge of the grid (default 3)')
-    tu.add_argument('--div', type=float, default=10., help='1cycle and CLR: lr_min = lr_max/div (default 10)')
+    tu.add_argument('--grid', type=_positive_float, nargs='+', default=[0.5, 1., 2.], help='peak LRs to try, at least two (default 0.5 1 2)')
+    tu.add_argument('--max-widen', type=_nonneg_int, default=3, help='most LRs added beyond an edge of the grid (default 3)')
+    tu.add_argument('--div', type=_positive_float, default=10., help='1cycle and CLR: lr_min = lr_max/div (default 10)')
     tu.add_argument('--model', default='resnet8', help="a model name (default resnet8; `superconv list` names them all)")
     tu.add_argument('--dataset', default='cifar10', help="cifar10 (default), cifar100, mnist or imagenette")
     tu.add_argument('--n-train', type=_positive_int, default=2_500, help='stratified training subset (default 2,500)')
     tu.add_argument('--n-valid', type=_positive_int, default=1_000, help='validation images held out of the training set (default 1,000)')
     tu.add_argument('--bs', type=_positive_int, default=512, help='batch size (default 512)')
-    tu.add_argument('--wd', type=float, default=1e-4, help='weight decay (default 1e-4)')
-    tu.add_argument('--mom', type=float, default=0.9, help='momentum (default 0.9)')
-    tu.add_argument('--bn-mom', type=float, default=0.05, help='BatchNorm momentum, PyTorch convention (default 0.05)')
+    tu.add_argument('--wd', type=_nonneg_float, default=1e-4, help='weight decay (default 1e-4)')
+    tu.add_argument('--mom', type=_fraction, default=0.9, help='momentum (default 0.9)')
+    tu.add_argument('--bn-mom', type=_bn_mom, default=0.05, help='BatchNorm momentum, PyTorch convention (default 0.05)')
     tu.add_argument('--label', default=None, help='name of the runs (default: SCHEDULE-N_TRAIN-N_ITER)')
     tu.set_defaults(func=_tune)
     dc = sub.add_parser('docs', help="build the docs site offline: static HTML from the notebooks' saved outputs (no Quarto, no training)")
