@@ -266,3 +266,5 @@ def main(argv:list|None=None)->int:
         print("superconv: interrupted; finished runs are stored, run the same command to resume", file=sys.stderr)
         return 130
     return rc or 0
+
+if __name__ == '__main__': sys.exit(main())   # python -m superconv.cli
