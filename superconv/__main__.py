@@ -11,6 +11,6 @@ __all__ = []
 from .cli import main
 
 # %% ../nbs/09a_main.ipynb #aee9d1f1
-if __name__ == '__main__':
+if __name__ == '__main__' and globals().get('__spec__') is not None:   # run with -m, not a notebook's kernel
     import sys
     sys.exit(main())

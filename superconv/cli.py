@@ -267,4 +267,4 @@ def main(argv:list|None=None)->int:
         return 130
     return rc or 0
 
-if __name__ == '__main__': sys.exit(main())   # python -m superconv.cli
+if __name__ == '__main__' and globals().get('__spec__') is not None: sys.exit(main())   # python -m superconv.cli (not a notebook)
