@@ -86,7 +86,7 @@ def _lr_range(a):
     print(f"plot: {f}")
 
 def _rerun(a):
-    from superconv.experiments import ResultStore, rerun
+    from superconv.experiments import ResultStore, rerun, rerun_at_commit
     st = ResultStore(a.store)
     if not st.path.exists(): raise FileNotFoundError(f"No results store at {st.path}")
     old = st.find(run_id=a.run_id)
@@ -96,7 +96,8 @@ def _rerun(a):
           f"with torch {p.get('torch')}, fastai {p.get('fastai')} on {p.get('device')}", flush=True)
     kw = {k: v for k,v in dict(channels_last=_switch(a.channels_last) if a.channels_last else None, bf16=_switch(a.bf16) if a.bf16 else None,
                                compile=None if a.compile is None else {'off': False, 'on': True}.get(a.compile, a.compile)).items() if v is not None}
-    r = rerun(old, st, device=a.device, show=not a.quiet, **kw)
+    if a.at_commit: print(f"with the code of commit {str(p.get('git_sha'))[:7]}, checked out into a temporary git worktree", flush=True)
+    r = rerun_at_commit(old, st, repo=a.repo, device=a.device) if a.at_commit else rerun(old, st, device=a.device, show=not a.quiet, **kw)
     acc = lambda rec: f"{rec['final']['test_acc']:.2%}"
     print(f"test accuracy: stored {acc(old)}, now {acc(r['record'])}")
     for k,(x,y) in r['provenance_changed'].items(): print(f"changed since: {k} {x} -> {y}")
@@ -216,6 +217,9 @@ def get_parser()->argparse.ArgumentParser:
     for sw in ('channels-last', 'bf16'):
         rr.add_argument(f'--{sw}', choices=('on', 'off'), default=None, help=f"{sw} for a record that did not store it (a record that did is rerun as stored)")
     rr.add_argument('--compile', default=None, metavar='off|on|BACKEND', help='torch.compile for a record that did not store it')
+    rr.add_argument('--at-commit', action='store_true', help="rerun with the code of the commit that stored the record (a temporary git "
+                    "worktree, this Python environment) instead of today's code")
+    rr.add_argument('--repo', default=None, help='with --at-commit: the git checkout holding that commit (default: the one superconv runs from)')
     rr.set_defaults(func=_rerun)
     mp = sub.add_parser('map', parents=[common], help="the regime map: training-set sizes × budgets, every schedule at an LR tuned per cell "
                         "on a validation split (resumable; hours on a CPU)")

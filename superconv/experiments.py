@@ -6,7 +6,7 @@ Docs: https://superconv.github.io/superconv/experiments.html.md"""
 
 # %% ../nbs/05_experiments.ipynb #c37dae9a
 from __future__ import annotations
-import os, re, sys, math, json, time, hashlib, platform, subprocess, fcntl, warnings
+import os, re, sys, math, json, time, hashlib, tempfile, platform, subprocess, fcntl, warnings
 from contextlib import contextmanager
 from copy import deepcopy
 from dataclasses import dataclass, asdict, replace
@@ -34,8 +34,8 @@ from .hessian import HessianFreeLR
 __all__ = ['FITS', 'SCHEDULES', 'CODE_GIT', 'SCHEMA_VERSION', 'RunSpec', 'git_info', 'device_name', 'provenance', 'SchemaError',
            'check_record', 'StoreLockedError', 'ResultStore', 'EvalEvery', 'TrainClock', 'SkipEpochValidation',
            'DivergenceGuard', 'finite_or_null', 'recalibrated_eval', 'exec_options', 'BF16Autocast', 'PlainInput',
-           'apply_exec', 'run_spec', 'run_specs', 'spec_of', 'recorded_threads', 'torch_threads', 'rerun', 'runs_table',
-           'plot_curves']
+           'apply_exec', 'run_spec', 'run_specs', 'compare_records', 'spec_of', 'recorded_threads', 'torch_threads',
+           'rerun', 'rerun_at_commit', 'runs_table', 'plot_curves']
 
 # %% ../nbs/05_experiments.ipynb #39ec6c6c
 def _moms3(spec): return (0.95, 0.85, 0.95) if spec.cyc_mom else (spec.mom,)*3
@@ -466,6 +466,15 @@ def run_specs(specs:list, # `RunSpec`s, run in order (range tests first)
                               f"after {rec['iterations']} iterations, {time.time()-t:.0f}s", flush=True)
     return new
 
+# %% ../nbs/05_experiments.ipynb #798b3cb9
+def compare_records(old:dict, new:dict)->dict:
+    "The new record, whether its results equal the old one's (LRs, status, iterations, final metrics, the whole curve), what differs"
+    keys = ('lr_min', 'lr_max', 'status', 'iterations', 'final', 'evals')
+    diffs = {k: (old.get(k), new.get(k)) for k in keys if old.get(k) != new.get(k)}
+    op,np_ = old['provenance'],new['provenance']
+    changed = {k: (op.get(k), np_.get(k)) for k in ('git_sha', 'git_dirty', 'torch', 'fastai', 'device') if op.get(k) != np_.get(k)}
+    return dict(record=new, same=not diffs, diffs=diffs, provenance_changed=changed)
+
 # %% ../nbs/05_experiments.ipynb #a39cacea
 def spec_of(record:dict)->RunSpec:
     "The `RunSpec` a stored record was run from (checked against its `run_id`)"
@@ -505,11 +514,42 @@ def rerun(record:dict|str, # A stored record, or its `run_id` in `store`
                          "say which to use with channels_last=, bf16= and compile= (CLI: --channels-last, --bf16, --compile)")
     with torch_threads(recorded_threads(record)):
         new = run_spec(spec_of(record), store, device=device, show=show, **(opts or exec_kw))
-    keys = ('lr_min', 'lr_max', 'status', 'iterations', 'final', 'evals')
-    diffs = {k: (record.get(k), new.get(k)) for k in keys if record.get(k) != new.get(k)}
-    old_p,new_p = record['provenance'],new['provenance']
-    changed = {k: (old_p.get(k), new_p.get(k)) for k in ('git_sha', 'git_dirty', 'torch', 'fastai', 'device') if old_p.get(k) != new_p.get(k)}
-    return dict(record=new, same=not diffs, diffs=diffs, provenance_changed=changed)
+    return compare_records(record, new)
+
+# %% ../nbs/05_experiments.ipynb #c735de56
+_AT_COMMIT = """import sys, json, torch
+from superconv.experiments import run_spec, spec_of, ResultStore
+rec = json.loads(open(sys.argv[1]).read())
+if int(sys.argv[4]): torch.set_num_threads(int(sys.argv[4]))
+new = run_spec(spec_of(rec), ResultStore(sys.argv[2]), device=sys.argv[3] or None, **(rec.get('exec') or {}))
+open(sys.argv[5], 'w').write(json.dumps(new, default=float))"""
+
+def _git(repo, *args): return subprocess.run(['git', *args], cwd=repo, capture_output=True, text=True)
+
+# %% ../nbs/05_experiments.ipynb #9cf53bf4
+def rerun_at_commit(record:dict, store:ResultStore, # The record and the store it came from (for `lr_from` range tests)
+                    repo=None,   # The git checkout holding the commit (`None`: the one this package was imported from)
+                    device=None)->dict:
+    "Train `record` again with the code of the commit that stored it, in a temporary worktree of `repo`, and compare"
+    p,rid = record['provenance'],record['run_id']
+    sha = p.get('git_sha')
+    if not sha: raise ValueError(f"Record {rid} names no commit, so it cannot be rerun at its commit")
+    if p.get('git_dirty'): raise ValueError(f"Record {rid} was stored from uncommitted changes on top of {sha[:7]}: its code is in no commit")
+    repo = Path(repo or Path(superconv.__file__).parent)
+    if _git(repo, 'cat-file', '-e', f'{sha}^{{commit}}').returncode: raise ValueError(f"Commit {sha[:7]} of record {rid} is not in the git checkout at {repo}")
+    with tempfile.TemporaryDirectory() as tmp:
+        wt,rf,out = Path(tmp)/'code',Path(tmp)/'record.json',Path(tmp)/'new.json'
+        r = _git(repo, 'worktree', 'add', '--detach', str(wt), sha)
+        if r.returncode: raise RuntimeError(f"git worktree add failed: {r.stderr.strip()}")
+        try:
+            rf.write_text(json.dumps(record))
+            args = [rf, Path(store.path).resolve(), device or '', recorded_threads(record) or 0, out]
+            r = subprocess.run([sys.executable, '-c', _AT_COMMIT, *map(str, args)], cwd=wt, capture_output=True, text=True,
+                               env={**os.environ, 'PYTHONPATH': str(wt)})
+            if r.returncode: raise RuntimeError(f"the rerun at {sha[:7]} failed: {r.stderr.strip().splitlines()[-1:]}")
+            new = json.loads(out.read_text())
+        finally: _git(repo, 'worktree', 'remove', '--force', str(wt))
+    return compare_records(record, new)
 
 # %% ../nbs/05_experiments.ipynb #4890bf87
 def runs_table(records:list, paper:dict|None=None):

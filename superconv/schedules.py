@@ -18,8 +18,9 @@ import fastai.callback.progress  # `Learner.no_bar`
 
 # %% auto #0
 __all__ = ['DEFAULT_DIV', 'IterScheduler', 'paper_sgd', 'check_momentum', 'sched_knots', 'learner_lrs', 'paper_one_cycle_scheds',
-           'step_scheds', 'clr_scheds', 'inv_scheds', 'record_scheds', 'plot_scheds', 'fastai_to_torch',
-           'torch_to_fastai', 'paper_to_torch', 'torch_to_paper', 'convert_one_cycle']
+           'step_scheds', 'clr_scheds', 'inv_scheds', 'linear_decay_scheds', 'wsd_scheds', 'cosine_scheds',
+           'triangle_scheds', 'record_scheds', 'plot_scheds', 'fastai_to_torch', 'torch_to_fastai', 'paper_to_torch',
+           'torch_to_paper', 'convert_one_cycle']
 
 # %% ../nbs/02_schedules.ipynb #98f95b9d
 class IterScheduler(ParamScheduler):
@@ -251,6 +252,58 @@ def fit_inv(self:Learner, n_epoch:int|None=None, lr:float|slice|list=0.01, gamma
     "Fit with Caffe's inverse-decay LR policy (the paper's MNIST baseline)"
     n = _n_iter(self, n_epoch, n_iter)
     self.fit_iters(n, inv_scheds(n, learner_lrs(self, 'lr', lr), gamma, power, mom), wd=wd, cbs=cbs, reset_opt=reset_opt)
+
+# %% ../nbs/02_schedules.ipynb #676f8259
+def _check_phases(pct_warm:float, pct_decay:float=0.):
+    "Raise unless warm-up and decay are fractions in [0, 1) that together fit in the run"
+    for k,v in (('pct_warm', pct_warm), ('pct_decay', pct_decay)):
+        if isinstance(v, bool) or not isinstance(v, (int, float)) or not 0 <= v < 1: raise ValueError(f"{k} must be a fraction in [0, 1), got {v!r}")
+    if pct_warm + pct_decay > 1: raise ValueError(f"pct_warm + pct_decay must be at most 1, got {pct_warm} + {pct_decay}")
+
+def _with_mom(lr_sched, lrs, mom)->dict:
+    "`{'lr': …, 'mom': …}` from the last group's LR schedule, spread over the groups of `lrs`, and a constant momentum"
+    res = {'lr': _per_group(lr_sched, lrs)}
+    if mom is not None: res['mom'] = lambda pos: float(mom)
+    return res
+
+# %% ../nbs/02_schedules.ipynb #dd1eedcb
+def linear_decay_scheds(n_iter:int, lr:float|list, pct_warm:float=0., mom:float|None=0.9)->dict:
+    "Linear warm-up from 0 over `pct_warm` of training (0: none), then linear decay from `lr` to 0 at the end"
+    lrs = _group_vals('lr', lr); _check_lrs(lr=lrs); _check_phases(pct_warm); lr,w = _last(lrs),pct_warm
+    return _with_mom(lambda p: lr*p/w if p < w else lr*(1-p)/(1-w), lrs, mom)
+
+def wsd_scheds(n_iter:int, lr:float|list, pct_warm:float=0.05, pct_decay:float=0.2, mom:float|None=0.9)->dict:
+    "Warm-up–stable–decay: linear warm-up from 0, `lr` held, linear decay to 0 over the last `pct_decay` of training"
+    lrs = _group_vals('lr', lr); _check_lrs(lr=lrs); _check_phases(pct_warm, pct_decay); lr,w,d = _last(lrs),pct_warm,pct_decay
+    return _with_mom(lambda p: lr*p/w if p < w else lr if p < 1-d else lr*(1-p)/d, lrs, mom)
+
+def cosine_scheds(n_iter:int, lr:float|list, pct_warm:float=0.05, mom:float|None=0.9)->dict:
+    "Linear warm-up from 0, then half a cosine from `lr` down to 0 at the end of training"
+    lrs = _group_vals('lr', lr); _check_lrs(lr=lrs); _check_phases(pct_warm); lr,w = _last(lrs),pct_warm
+    return _with_mom(lambda p: lr*p/w if p < w else lr*(1+math.cos(math.pi*(p-w)/(1-w)))/2, lrs, mom)
+
+# %% ../nbs/02_schedules.ipynb #e23dbcb8
+def triangle_scheds(n_iter:int, lr:float|list, pct_start:float=0.2, start:float=0.2, end:float=0., mom:float|None=0.9)->dict:
+    "airbench's triangle: from `start`·`lr` up to `lr` at iteration ⌊`pct_start`·n⌋, then down to `end`·`lr` at the end"
+    lrs = _group_vals('lr', lr); _check_lrs(lr=lrs); _check_frac('pct_start', pct_start); lr = _last(lrs)
+    for k,v in (('start', start), ('end', end)):
+        if not (isinstance(v, (int, float)) and 0 <= v <= 1): raise ValueError(f"{k} must be a fraction of lr in [0, 1], got {v!r}")
+    peak = math.floor(pct_start*n_iter)
+    if peak < 1: raise ValueError(f"{n_iter} iterations are too few for a triangle peaking at pct_start={pct_start}: need {math.ceil(1/pct_start)}")
+    return _with_mom(sched_knots([0, peak/n_iter, 1], [start*lr, lr, end*lr]), lrs, mom)
+
+# %% ../nbs/02_schedules.ipynb #730f2859
+@patch
+def fit_sched(self:Learner,
+              scheds:callable,  # One of the `*_scheds` functions taking (`n_iter`, `lr`, …)
+              n_epoch:int|None=None, # Epochs of training …
+              lr:float|slice|list|None=None, # Peak LR (`None`: the `Learner`'s `lr`; a slice or list: per parameter group)
+              n_iter:int|None=None,  # … or iterations of training
+              wd=None, cbs=None, reset_opt=False,
+              **kwargs):  # The schedule's own arguments (`pct_warm`, `pct_decay`, `mom`, …)
+    "Fit with the LR schedule `scheds` for `n_epoch` epochs or `n_iter` iterations"
+    n = _n_iter(self, n_epoch, n_iter)
+    self.fit_iters(n, scheds(n, learner_lrs(self, 'lr', self.lr if lr is None else lr), **kwargs), wd=wd, cbs=cbs, reset_opt=reset_opt)
 
 # %% ../nbs/02_schedules.ipynb #68098104
 def record_scheds(fits:dict, # {label: function(learn) that trains `learn`}

@@ -1,5 +1,5 @@
 "The runner and its store: resuming after a kill, reproducibility, schema checks, the CLI"
-import signal, subprocess, sys, time
+import os, signal, subprocess, sys, time
 import pytest
 from dataclasses import replace
 from superconv.experiments import *
@@ -139,3 +139,28 @@ def test_unwritable_results_folder_fails_before_training(tmp_path):
     r = subprocess.run([SUPERCONV, 'run', 'demo', '--out', str(blocker/'results')], capture_output=True, text=True)
     assert r.returncode == 2 and r.stderr.strip().startswith(f"superconv: error: Cannot write results to {blocker/'results'}") and 'Traceback' not in r.stderr
     assert time.time() - t < 60 and blocker.read_text() == 'not a folder'
+
+def test_rerun_at_commit_is_bit_for_bit(archives, tmp_path):
+    "A short run recorded by an older commit (the test's own) reruns with that commit's code and matches exactly"
+    import json
+    from conftest import ROOT
+    clone = tmp_path/'clone'
+    git = lambda *a, cwd=clone: subprocess.run(['git', *a], cwd=cwd, capture_output=True, text=True, check=True)
+    git('clone', '-q', str(ROOT), str(clone), cwd=tmp_path)
+    (clone/'README.md').write_text((clone/'README.md').read_text() + '\n')
+    git('-c', 'user.name=t', '-c', 'user.email=t@t', 'commit', '-qam', 'an older commit of the test')
+    sha = git('rev-parse', 'HEAD').stdout.strip()
+    store = tmp_path/'s.jsonl'
+    code = ("import sys; from superconv.experiments import *\n"
+            f"run_specs([RunSpec('step', 'step', n_iter=5, lr_max=0.2, eval_every=5, **{TINY!r})], ResultStore(sys.argv[1]), device='cpu', verbose=False)")
+    r = subprocess.run([sys.executable, '-c', code, str(store)], cwd=clone, env={**os.environ, 'PYTHONPATH': str(clone)}, capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr[-2000:]
+    rec = json.loads(store.read_text())
+    assert rec['provenance']['git_sha'] == sha and rec['provenance']['git_dirty'] is False
+    r = subprocess.run([SUPERCONV, 'rerun', str(store), rec['run_id'], '--at-commit', '--repo', str(clone), '--device', 'cpu'], capture_output=True, text=True)
+    assert r.returncode == 0 and f"with the code of commit {sha[:7]}" in r.stdout and 'identical' in r.stdout, r.stdout + r.stderr[-2000:]
+    assert git('worktree', 'list').stdout.count('\n') == 1   # the temporary worktree is gone
+    dirty = {**rec, 'provenance': {**rec['provenance'], 'git_dirty': True}}
+    store.write_text(json.dumps(dirty) + '\n')
+    r = subprocess.run([SUPERCONV, 'rerun', str(store), rec['run_id'], '--at-commit', '--repo', str(clone)], capture_output=True, text=True)
+    assert r.returncode == 2 and 'uncommitted changes' in r.stderr
