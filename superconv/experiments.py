@@ -49,8 +49,15 @@ def _step(learn, spec, lo, hi, cbs): learn.fit_step(n_iter=spec.n_iter, lr=hi, p
 def _clr(learn, spec, lo, hi, cbs):
     learn.fit_clr(n_iter=spec.n_iter, lr_min=lo, lr_max=hi, step_size=spec.clr_step, mom=spec.mom, cbs=cbs)
 def _inv(learn, spec, lo, hi, cbs): learn.fit_inv(n_iter=spec.n_iter, lr=hi, mom=spec.mom, cbs=cbs)
+def _phases(spec): return {k: getattr(spec, k) for k in ('pct_warm', 'pct_decay') if getattr(spec, k) is not None}
+def _newer(scheds, keys):
+    "The fit of one of the newer schedules (`fit_sched`), with the `RunSpec` fields in `keys` it takes"
+    return lambda learn, spec, lo, hi, cbs: learn.fit_sched(scheds, n_iter=spec.n_iter, lr=hi, mom=spec.mom, cbs=cbs,
+                                                             **{k: v for k,v in _phases(spec).items() if k in keys})
 
-FITS = {'paper_1cycle': _paper_1cycle, 'fastai_1cycle': _fastai_1cycle, 'step': _step, 'clr': _clr, 'inv': _inv}
+FITS = {'paper_1cycle': _paper_1cycle, 'fastai_1cycle': _fastai_1cycle, 'step': _step, 'clr': _clr, 'inv': _inv,
+        'linear_decay': _newer(linear_decay_scheds, ('pct_warm',)), 'wsd': _newer(wsd_scheds, ('pct_warm', 'pct_decay')),
+        'cosine': _newer(cosine_scheds, ('pct_warm',)), 'triangle': _newer(triangle_scheds, ())}
 
 # %% ../nbs/05_experiments.ipynb #98f95b9d
 SCHEDULES = (*FITS, 'lr_range')   # the trained schedules, and the range test
@@ -58,13 +65,17 @@ SCHEDULES = (*FITS, 'lr_range')   # the trained schedules, and the range test
 def _int(v)->bool: return isinstance(v, (int, np.integer)) and not isinstance(v, bool)
 def _num(v)->bool: return isinstance(v, (int, float, np.integer, np.floating)) and not isinstance(v, bool) and bool(np.isfinite(v))
 
-_ADDED = {'n_valid': None}   # fields added after records were stored: left out of `run_id` while at these defaults
+_ADDED = {'n_valid': None, 'pct_warm': None, 'pct_decay': None}   # fields added after records were stored: left out of `run_id` while at these defaults
 
 def _phase_cuts(spec)->list:
     "Where (as fractions of the run) the schedule of `spec` changes phase"
     if spec.schedule == 'paper_1cycle': return [(1-spec.pct_ann)/2, 1-spec.pct_ann] if spec.pct_ann else [0.5]
     if spec.schedule == 'fastai_1cycle': return [0.25]
     if spec.schedule == 'step': return list(spec.step_pcts)
+    w,d = spec.pct_warm,spec.pct_decay
+    if spec.schedule in ('linear_decay', 'cosine'): return [w] if w else []
+    if spec.schedule == 'wsd': return [c for c in (0.05 if w is None else w, 1-(0.2 if d is None else d)) if 0 < c < 1]
+    if spec.schedule == 'triangle': return [0.2]
     return []
 
 @dataclass(frozen=True)
@@ -93,6 +104,8 @@ class RunSpec:
     eval_every:int|None=None     # Iterations between test-set evaluations (`None`: about 8 per run)
     n_val:int|None=None          # Evaluate on a fixed random subset of this many test images (`None`: all; range tests: of the validation split where there is one)
     n_valid:int|None=None        # Hold out this many training images as a validation split (curves and choices use it)
+    pct_warm:float|None=None     # linear_decay, wsd, cosine: warm-up fraction (`None`: the schedule's default)
+    pct_decay:float|None=None    # wsd: decay fraction (`None`: its default, 0.2)
     hessian_every:int|None=None  # Record the Hessian-free LR estimate every this many iterations
     seed:int=0
 
@@ -114,6 +127,10 @@ class RunSpec:
                           *((f'step_pcts[{i}]', x, False) for i,x in enumerate(self.step_pcts))):
             if not (_num(v) and (0 <= v < 1 if lo_ok else 0 < v < 1)): raise ValueError(f"{k} must be a fraction in {'[0' if lo_ok else '(0'}, 1), got {v!r}")
         if list(self.step_pcts) != sorted(self.step_pcts): raise ValueError(f"step_pcts must increase, got {self.step_pcts!r}")
+        for k in ('pct_warm', 'pct_decay'):
+            v = getattr(self, k)
+            if v is not None and not (_num(v) and 0 <= v < 1): raise ValueError(f"{k} must be a fraction in [0, 1) or None, got {v!r}")
+        if (self.pct_warm or 0) + (self.pct_decay or 0) > 1: raise ValueError(f"pct_warm + pct_decay must be at most 1, got {self.pct_warm} + {self.pct_decay}")
         if self.bn_mom is not None and not (_num(self.bn_mom) and 0 < self.bn_mom <= 1): raise ValueError(f"bn_mom must be in (0, 1] or None, got {self.bn_mom!r}")
         if not (_num(self.wd) and self.wd >= 0): raise ValueError(f"wd must be a number >= 0, got {self.wd!r}")
         if not (_num(self.final_div) and self.final_div > 0): raise ValueError(f"final_div must be a positive number, got {self.final_div!r}")
@@ -470,7 +487,8 @@ def run_specs(specs:list, # `RunSpec`s, run in order (range tests first)
 def compare_records(old:dict, new:dict)->dict:
     "The new record, whether its results equal the old one's (LRs, status, iterations, final metrics, the whole curve), what differs"
     keys = ('lr_min', 'lr_max', 'status', 'iterations', 'final', 'evals')
-    diffs = {k: (old.get(k), new.get(k)) for k in keys if old.get(k) != new.get(k)}
+    o,n = finite_or_null(old),finite_or_null(new)   # what could not be measured is null in a store, NaN in a fresh run
+    diffs = {k: (o.get(k), n.get(k)) for k in keys if o.get(k) != n.get(k)}
     op,np_ = old['provenance'],new['provenance']
     changed = {k: (op.get(k), np_.get(k)) for k in ('git_sha', 'git_dirty', 'torch', 'fastai', 'device') if op.get(k) != np_.get(k)}
     return dict(record=new, same=not diffs, diffs=diffs, provenance_changed=changed)
