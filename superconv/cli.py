@@ -229,7 +229,8 @@ def get_parser()->argparse.ArgumentParser:
     mp.set_defaults(func=_map)
     tu = sub.add_parser('tune', parents=[common], help="tune one schedule's peak LR at one budget on a validation split held out of "
                         "the training set (every trial stored in tune-adhoc.jsonl; resumable)")
-    tu.add_argument('--schedule', default='paper_1cycle', help="paper_1cycle, fastai_1cycle, step, clr or inv")
+    tu.add_argument('--schedule', default='paper_1cycle', help="paper_1cycle (default), fastai_1cycle, step, clr, inv, linear_decay, wsd, "
+                    "cosine, triangle or schedule_free")
     tu.add_argument('--n-iter', type=_positive_int, default=200, help='the budget in iterations (default 200)')
     tu.add_argument('--grid', type=_positive_float, nargs='+', default=[0.5, 1., 2.], help='peak LRs to try, at least two (default 0.5 1 2)')
     tu.add_argument('--max-widen', type=_nonneg_int, default=3, help='most LRs added beyond an edge of the grid (default 3)')

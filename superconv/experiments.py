@@ -57,7 +57,8 @@ def _newer(scheds, keys):
 
 FITS = {'paper_1cycle': _paper_1cycle, 'fastai_1cycle': _fastai_1cycle, 'step': _step, 'clr': _clr, 'inv': _inv,
         'linear_decay': _newer(linear_decay_scheds, ('pct_warm',)), 'wsd': _newer(wsd_scheds, ('pct_warm', 'pct_decay')),
-        'cosine': _newer(cosine_scheds, ('pct_warm',)), 'triangle': _newer(triangle_scheds, ())}
+        'cosine': _newer(cosine_scheds, ('pct_warm',)), 'triangle': _newer(triangle_scheds, ()),
+        'schedule_free': lambda learn, spec, lo, hi, cbs: learn.fit_schedule_free(n_iter=spec.n_iter, lr=hi, cbs=cbs)}
 
 # %% ../nbs/05_experiments.ipynb #98f95b9d
 SCHEDULES = (*FITS, 'lr_range')   # the trained schedules, and the range test
@@ -286,7 +287,7 @@ class EvalEvery(Callback):
         i = self.train_iter
         if i % self.every == 0 or i == self.total:
             t = time.perf_counter()
-            l,a = evaluate(self.model, self._dl, self.loss_func)
+            with self.learn.eval_weights(): l,a = evaluate(self.model, self._dl, self.loss_func)   # schedule-free: its averaged weights
             self.eval_s += time.perf_counter()-t
             self.iters.append(i); self.losses.append(l); self.accs.append(a)
 
@@ -316,7 +317,10 @@ class DivergenceGuard(Callback):
             self.diverged_at = self.train_iter; raise CancelFitException()
 
 # %% ../nbs/05_experiments.ipynb #8f344719
-def _opt_func(spec): return paper_sgd(0.95 if spec.cyc_mom else spec.mom)   # momentum SGD, Caffe's L2 weight decay
+def _opt_func(spec):
+    "Momentum SGD with Caffe's L2 weight decay; for `schedule_free`, the `schedulefree` package's SGD (warm-up `pct_warm`)"
+    if spec.schedule == 'schedule_free': return schedule_free_sgd(spec.mom, warmup_steps=round((spec.pct_warm or 0.)*spec.n_iter))
+    return paper_sgd(0.95 if spec.cyc_mom else spec.mom)
 
 def _fit(learn, spec, lr_min, lr_max, cbs): FITS[spec.schedule](learn, spec, lr_min, lr_max, cbs)
 

@@ -7,11 +7,12 @@ Docs: https://superconv.github.io/superconv/schedules.html.md"""
 # %% ../nbs/02_schedules.ipynb #c37dae9a
 from __future__ import annotations
 import math
-import numpy as np
+from contextlib import contextmanager
+import numpy as np, torch
 import matplotlib.pyplot as plt
 from fastcore.all import *
 from fastai.learner import Learner
-from fastai.callback.core import CancelTrainException
+from fastai.callback.core import Callback, CancelTrainException
 from fastai.callback.schedule import ParamScheduler
 from fastai.optimizer import SGD, sgd_step
 import fastai.callback.progress  # `Learner.no_bar`
@@ -19,8 +20,9 @@ import fastai.callback.progress  # `Learner.no_bar`
 # %% auto #0
 __all__ = ['DEFAULT_DIV', 'IterScheduler', 'paper_sgd', 'check_momentum', 'sched_knots', 'learner_lrs', 'paper_one_cycle_scheds',
            'step_scheds', 'clr_scheds', 'inv_scheds', 'linear_decay_scheds', 'wsd_scheds', 'cosine_scheds',
-           'triangle_scheds', 'record_scheds', 'plot_scheds', 'fastai_to_torch', 'torch_to_fastai', 'paper_to_torch',
-           'torch_to_paper', 'convert_one_cycle']
+           'triangle_scheds', 'schedule_free_sgd', 'is_schedule_free', 'recompute_bn', 'ScheduleFreeMode',
+           'record_scheds', 'plot_scheds', 'fastai_to_torch', 'torch_to_fastai', 'paper_to_torch', 'torch_to_paper',
+           'convert_one_cycle']
 
 # %% ../nbs/02_schedules.ipynb #98f95b9d
 class IterScheduler(ParamScheduler):
@@ -304,6 +306,65 @@ def fit_sched(self:Learner,
     "Fit with the LR schedule `scheds` for `n_epoch` epochs or `n_iter` iterations"
     n = _n_iter(self, n_epoch, n_iter)
     self.fit_iters(n, scheds(n, learner_lrs(self, 'lr', self.lr if lr is None else lr), **kwargs), wd=wd, cbs=cbs, reset_opt=reset_opt)
+
+# %% ../nbs/02_schedules.ipynb #8ec18855
+def schedule_free_sgd(momentum:float=0.9, # The package's momentum (interpolation between the two sequences)
+                      warmup_steps:int=0, # Linear warm-up of the step size, in iterations
+                      **kwargs)->callable: # Further arguments of `schedulefree.SGDScheduleFree` (`r`, `weight_lr_power`)
+    "`opt_func` for schedule-free SGD (the `schedulefree` package) in a fastai `Learner`"
+    import schedulefree
+    from fastai.optimizer import OptimWrapper
+    return partial(OptimWrapper, opt=schedulefree.SGDScheduleFree, momentum=momentum, warmup_steps=warmup_steps, **kwargs)
+
+def is_schedule_free(opt)->bool:
+    "Whether `opt` (a fastai optimizer, possibly wrapping a PyTorch one) is schedule-free: it has `train()`/`eval()` modes"
+    inner = getattr(opt, 'opt', opt)
+    return callable(getattr(inner, 'eval', None)) and callable(getattr(inner, 'train', None)) and isinstance(inner, torch.optim.Optimizer)
+
+# %% ../nbs/02_schedules.ipynb #bf0bcee1
+@torch.no_grad()
+def recompute_bn(model, dl, n_batches:int=20):
+    "Re-estimate every BatchNorm's running statistics as a cumulative average over `n_batches` batches of `dl`"
+    bns = [m for m in model.modules() if isinstance(m, torch.nn.modules.batchnorm._BatchNorm) and m.track_running_stats]
+    if not bns: return
+    moms,was = [m.momentum for m in bns],model.training
+    model.train()
+    for m in bns: m.reset_running_stats(); m.momentum = None
+    for i,(xb,_) in enumerate(dl):
+        if i >= n_batches: break
+        model(xb)
+    for m,mom in zip(bns, moms): m.momentum = mom
+    model.train(was)
+
+# %% ../nbs/02_schedules.ipynb #24413539
+@patch
+@contextmanager
+def eval_weights(self:Learner, n_batches:int=20):
+    "Inside the block the model holds the weights to evaluate: schedule-free SGD's average, BatchNorm refitted on `n_batches`"
+    if self.opt is None or not is_schedule_free(self.opt): yield self; return
+    bn = {k: v.clone() for k,v in self.model.state_dict().items() if 'running_' in k or 'num_batches' in k}
+    self.opt.opt.eval(); recompute_bn(self.model, self.dls.train.new(), n_batches)   # a copy: training may be iterating the loader
+    try: yield self
+    finally:
+        if self.training: self.opt.opt.train(); self.model.load_state_dict(bn, strict=False)   # back to training where it left off
+
+class ScheduleFreeMode(Callback):
+    "Schedule-free SGD's modes: `train()` while training, the averaged weights with refitted BatchNorm after; no LR schedule"
+    order = 5
+    def before_fit(self):
+        if not is_schedule_free(self.opt): raise ValueError("ScheduleFreeMode needs a schedule-free optimizer: opt_func=schedule_free_sgd()")
+        if any(isinstance(cb, ParamScheduler) and 'lr' in cb.scheds for cb in self.learn.cbs):
+            raise ValueError("Schedule-free SGD sets its own step sizes: remove the LR schedule (fit with fit_schedule_free)")
+    def before_train(self): self.opt.opt.train()
+    def after_train(self): self.opt.opt.eval(); recompute_bn(self.model, self.dls.train)
+
+# %% ../nbs/02_schedules.ipynb #6ab6432f
+@patch
+def fit_schedule_free(self:Learner, n_epoch:int|None=None, lr:float|None=None, n_iter:int|None=None, wd=None, cbs=None, reset_opt=False):
+    "Fit with schedule-free SGD (`opt_func=schedule_free_sgd()`) at the constant step size `lr`, no schedule; ends on the averaged weights"
+    n = _n_iter(self, n_epoch, n_iter)
+    if lr is not None: _check_lrs(lr=lr); self.lr = lr
+    self.fit_iters(n, {}, wd=wd, cbs=[ScheduleFreeMode()]+L(cbs), reset_opt=reset_opt)
 
 # %% ../nbs/02_schedules.ipynb #68098104
 def record_scheds(fits:dict, # {label: function(learn) that trains `learn`}

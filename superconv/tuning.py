@@ -9,13 +9,13 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 import numpy as np
 from fastcore.all import *
-from .experiments import RunSpec, ResultStore, run_specs
+from .experiments import RunSpec, ResultStore, run_specs, SCHEDULES
 
 # %% auto #0
 __all__ = ['TUNABLE', 'trial_spec', 'tune_score', 'check_grid', 'check_tunable', 'round_lr', 'TuneResult', 'tune_lr']
 
 # %% ../nbs/07_tuning.ipynb #d16762ea
-TUNABLE = ('paper_1cycle', 'fastai_1cycle', 'step', 'clr', 'inv')   # schedules with a peak (or constant) LR to tune
+TUNABLE = tuple(s for s in SCHEDULES if s != 'lr_range')   # every trained schedule has a peak (or constant) LR to tune
 
 def trial_spec(spec:RunSpec, # The run to tune (its `lr_max` is replaced)
                lr:float,     # Peak LR of this trial
