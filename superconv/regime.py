@@ -23,7 +23,7 @@ class RegimeMap:
     "Training-set sizes × budgets, every cell run by every schedule at its own tuned peak LR, over seeds"
     name:str
     sizes:dict       # {n_train: budgets in iterations, doubling}
-    schedules:dict   # {family: {'schedule': a `RunSpec` schedule, 'grid': the first cell's LRs}}
+    schedules:dict   # {family: {'schedule': a `RunSpec` schedule, 'grid': the first cell's LRs, other `RunSpec` fields of the family}}
     base:dict        # `RunSpec` fields every run shares (must include `n_valid`)
     shrunk:str=''    # What this scale shrinks, in words
     seeds:int=3      # Seeds per cell at the tuned LR (seed 0 is the tuning trial itself)
@@ -34,8 +34,9 @@ class RegimeMap:
     def spec(self, family:str, n_train:int, n_iter:int)->RunSpec:
         "The run of `family` in the cell (`n_train`, `n_iter`), before its LR is tuned"
         c = self.schedules[family]
+        extra = {k: v for k,v in c.items() if k not in ('schedule', 'grid')}   # the family's own RunSpec fields (cyc_mom, pct_warm, …)
         return RunSpec(f'{family}-{n_train}-{n_iter}', c['schedule'], n_iter=n_iter, n_train=n_train, lr_max=c['grid'][0],
-                       eval_every=max(1, n_iter//8), **self.base)
+                       eval_every=max(1, n_iter//8), **{**self.base, **extra})
     @property
     def cells(self)->list:
         "(family, n_train, n_iter) of every cell, in the order they run"
@@ -53,6 +54,20 @@ _regime(RegimeMap('cpu',
            "validation split held out of the rest); batch 512; budgets of about 20, 41, 82 and 164 epochs at every size "
            "(50–1,600 iterations instead of 10k/80k); BatchNorm momentum 0.05; pad-4 crops and flips; 1cycle from "
            "lr_max/10 to lr_max and back, the last 10% down to lr_max/10⁴, constant momentum 0.9"))
+
+# %% ../nbs/07a_regime.ipynb #5af2debd
+_SGD_GRID,_CYCLE_GRID = (0.1, 0.2, 0.4),(0.5, 1., 2.)
+_regime(RegimeMap('arena',
+    sizes={1_250: (50, 100, 200, 400)},
+    schedules={'1cycle': dict(schedule='paper_1cycle', grid=_CYCLE_GRID, cyc_mom=True),
+               'fastai': dict(schedule='fastai_1cycle', grid=_CYCLE_GRID, cyc_mom=True),
+               'step': dict(schedule='step', grid=_SGD_GRID), 'linear': dict(schedule='linear_decay', grid=_SGD_GRID),
+               'wsd': dict(schedule='wsd', grid=_SGD_GRID), 'cosine': dict(schedule='cosine', grid=_SGD_GRID),
+               'triangle': dict(schedule='triangle', grid=_SGD_GRID), 'schedule_free': dict(schedule='schedule_free', grid=(0.2, 0.4, 0.8))},
+    base=dict(dataset='cifar10', model='resnet8', bs=512, wd=1e-4, mom=0.9, bn_mom=0.05, n_valid=1_000),
+    seeds=5, seeds_close=5,
+    shrunk="ResNet-8, a stratified 1,250-image CIFAR-10 subset (a 1,000-image validation split held out of the rest), batch 512, "
+           "50–400 iterations (about 20–164 epochs), BatchNorm momentum 0.05; every schedule's peak LR tuned per budget, 5 seeds"))
 
 # %% ../nbs/07a_regime.ipynb #7ccaf1fd
 def _mean_acc(store, spec, lr, div, seeds)->float|None:
