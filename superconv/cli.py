@@ -67,6 +67,10 @@ def _run(a):
 
 def _report(a):
     from superconv.suites import report_suite
+    from superconv.suites import SUITES
+    from superconv.regime import REGIMES
+    if a.suite in REGIMES and a.suite not in SUITES:   # a regime map by name: `superconv report arena` is `superconv map arena --report`
+        return _map(argparse.Namespace(name=a.suite, out=a.out, report=True, no_plots=a.no_plots, device=None))
     print(report_suite(a.suite, a.scale, a.out, plots=not a.no_plots))
 
 def _lr_range(a):
@@ -192,7 +196,7 @@ def get_parser()->argparse.ArgumentParser:
     r.add_argument('--compile', nargs='?', const=True, default=None, metavar='BACKEND', help='torch.compile the model (optionally with BACKEND); off by default')
     r.set_defaults(func=_run)
     rp = sub.add_parser('report', help="print a suite's table (ours beside the paper's numbers) and write its plots")
-    rp.add_argument('suite', help="a suite's name (`superconv list` names them all)")
+    rp.add_argument('suite', help="a suite's name, or a regime map's such as arena (`superconv list` names them all)")
     rp.add_argument('--scale', default='cpu', help="paper, cpu (default) or a suite's extra scale")
     rp.add_argument('--out', default=None, help='results folder (default: $SUPERCONV_RESULTS or ./results)')
     rp.add_argument('--no-plots', action='store_true', help='print the table only')
