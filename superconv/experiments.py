@@ -35,7 +35,7 @@ __all__ = ['FITS', 'SCHEDULES', 'CODE_GIT', 'SCHEMA_VERSION', 'RunSpec', 'git_in
            'check_record', 'StoreLockedError', 'ResultStore', 'EvalEvery', 'TrainClock', 'SkipEpochValidation',
            'DivergenceGuard', 'finite_or_null', 'recalibrated_eval', 'exec_options', 'BF16Autocast', 'PlainInput',
            'apply_exec', 'run_spec', 'run_specs', 'compare_records', 'spec_of', 'recorded_threads', 'torch_threads',
-           'rerun', 'rerun_at_commit', 'runs_table', 'plot_curves']
+           'rerun', 'rerun_at_commit', 'pct', 'runs_table', 'plot_curves']
 
 # %% ../nbs/05_experiments.ipynb #39ec6c6c
 def _moms3(spec): return (0.95, 0.85, 0.95) if spec.cyc_mom else (spec.mom,)*3
@@ -573,6 +573,11 @@ def rerun_at_commit(record:dict, store:ResultStore, # The record and the store i
         finally: _git(repo, 'worktree', 'remove', '--force', str(wt))
     return compare_records(record, new)
 
+# %% ../nbs/05_experiments.ipynb #998171ce
+def pct(x:float, sign:str='%')->str:
+    "Fraction `x` as a percentage with one decimal, rounded once from the same number everywhere (0.5175 → '51.8%', never 51.7 here and 51.8 there)"
+    return f"{round(100*float(x), 9):.1f}{sign}"
+
 # %% ../nbs/05_experiments.ipynb #4890bf87
 def runs_table(records:list, paper:dict|None=None):
     "Mean ± std of final test accuracy per label over seeds, with the paper's number (for the label, or its family: `step-400` → `step`) beside it"
@@ -585,7 +590,7 @@ def runs_table(records:list, paper:dict|None=None):
         fam,_,budget = label.rpartition('-')   # `step-400` is compared with the paper's `step`
         p = (paper or {}).get(label, (paper or {}).get(fam) if budget.isdigit() else None)
         out.append(dict(run=label, schedule=rs[0]['spec']['schedule'], iterations=int(np.median([r['iterations'] for r in rs])),
-                        seeds=len(rs), ours=f"{accs.mean():.1f} ± {accs.std(ddof=1):.1f}" if len(accs) > 1 else f"{accs[0]:.1f}",
+                        seeds=len(rs), ours=f"{pct(accs.mean()/100, '')} ± {pct(accs.std(ddof=1)/100, '')}" if len(accs) > 1 else pct(accs[0]/100, ''),
                         ours_mean=accs.mean(), paper=p, diff=None if p is None else accs.mean()-p,
                         diverged=sum(r['status'] == 'diverged' for r in rs)))
     return pd.DataFrame(out)
@@ -599,7 +604,7 @@ def plot_curves(records:list, ax=None, labels=None, title=None):
     for label,rs in groups.items():
         its = rs[0]['evals']['iter']
         accs = np.array([r['evals']['acc'] for r in rs if r['evals']['iter'] == its])
-        m = accs.mean(0); ax.plot(its, m, label=f"{label} ({len(accs)} seeds)")
+        m = accs.mean(0); ax.plot(its, m, label=f"{label} ({len(accs)} seed{'s'*(len(accs) > 1)})")
         if len(accs) > 1: ax.fill_between(its, accs.min(0), accs.max(0), alpha=0.2)
     ax.set_xlabel('iteration'); ax.set_ylabel('test accuracy'); ax.legend(fontsize=8)
     if title: ax.set_title(title)

@@ -11,7 +11,7 @@ from pathlib import Path
 from fractions import Fraction
 import numpy as np
 from fastcore.all import *
-from .experiments import RunSpec, ResultStore, run_specs, runs_table, plot_curves
+from .experiments import RunSpec, ResultStore, run_specs, runs_table, plot_curves, pct
 from .lr_range import LRRangeResult
 
 # %% auto #0
@@ -323,10 +323,10 @@ def _frac(x:float)->str: return str(Fraction(x).limit_denominator(100))   # 0.12
 def headline_text(h:dict, fast:str='1cycle', slow:str='step')->str:
     "`headline` in one sentence, with the paper's fraction beside it (where `headline` has one)"
     if h is None: return ''
-    base = f"{slow} reached its best mean test accuracy, {h['slow_best']:.1%}, at {h['slow_iters']:,} iterations"
+    base = f"{slow} reached its best mean test accuracy, {pct(h['slow_best'])}, at {h['slow_iters']:,} iterations"
     pf = h.get('paper_fraction')
     if h['fast_iters'] is None:
-        return f"{base}; {fast} did not reach it at any budget (its best mean: {h['fast_best']:.1%})." + (f" The paper: {_frac(pf)} of the iterations." if pf else '')
+        return f"{base}; {fast} did not reach it at any budget (its best mean: {pct(h['fast_best'])})." + (f" The paper: {_frac(pf)} of the iterations." if pf else '')
     return f"{base}; {fast} matched it at {h['fast_iters']:,} iterations, {h['fraction']:.2g} of them" + (f" (the paper: {_frac(pf)} = {pf:.3g})." if pf else '.')
 
 def plot_budgets(records:list, ax=None, title=None, fast:str='1cycle', slow:str='step',
@@ -338,7 +338,7 @@ def plot_budgets(records:list, ax=None, title=None, fast:str='1cycle', slow:str=
     curves = budget_curves(records)
     for fam,c in curves.items():
         its = list(c); m = np.array([np.mean(v) for v in c.values()]); sd = np.array([np.std(v, ddof=1) if len(v) > 1 else 0 for v in c.values()])
-        ax.errorbar(its, m, yerr=sd, marker='o', capsize=3, label=f"{fam} ({max(len(v) for v in c.values())} seeds)")
+        ax.errorbar(its, m, yerr=sd, marker='o', capsize=3, label=f"{fam} ({(k := max(len(v) for v in c.values()))} seed{'s'*(k > 1)})")
     h = headline(records, fast, slow, paper_fraction) if mark else None
     if h is not None:
         ax.axhline(h['slow_best'], color='grey', ls=':', lw=1, label=f"{slow}'s best: {h['slow_best']:.1%} at {h['slow_iters']:,} iterations")
