@@ -7,6 +7,7 @@ Docs: https://superconv.github.io/superconv/cli.html.md"""
 # %% ../nbs/09_cli.ipynb #c37dae9a
 from __future__ import annotations
 import argparse, math, sys, time
+from pathlib import Path
 # torch and fastai load only when a command runs (each command imports what it uses): `--help` and argument errors answer at once
 
 # %% auto #0
@@ -17,7 +18,7 @@ def data_summary(name:str, archives=None)->dict:
     "Sizes, image shape and per-class counts of data set `name`"
     from superconv.data import load_tensors, get_data_path
     d = load_tensors(name, archives)
-    return dict(name=name, path=str(get_data_path(name, archives)), n_train=len(d['y_train']), n_valid=len(d['y_valid']),
+    return dict(name=name, path=str(get_data_path(name, archives)).replace(str(Path.home()), '~'), n_train=len(d['y_train']), n_valid=len(d['y_valid']),
                 shape=tuple(d['x_train'].shape[1:]), classes=list(d['vocab']),
                 train_counts=d['y_train'].bincount(minlength=len(d['vocab'])).tolist(),
                 valid_counts=d['y_valid'].bincount(minlength=len(d['vocab'])).tolist())

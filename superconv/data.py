@@ -127,7 +127,7 @@ def get_data_path(name:str, # One of `DATASETS`
                 if not arch.is_file(): raise DataNotFoundError(
                     f"{name}: {spec.archive} is not in the archive folder {adir} (set by {'the archives argument' if archives else '$'+ARCHIVES_ENV}), "
                     f"and {dest} does not exist. Put fastai's {spec.archive} in that folder, or point {ARCHIVES_ENV} at a folder that has it.")
-                print(f"Extracting {arch} into {dest} (once)")
+                print(f"Extracting {arch.name} into fastai's data folder, {dest.name}/ (once)")
                 extract_archive(arch, dest)
             else:
                 try: return untar_data(spec.url)
@@ -187,7 +187,7 @@ def load_tensors(name:str, # One of `DATASETS`
     if cache in _MEMO: return _MEMO[cache]
     with _locked(path.parent/f'.{spec.folder}.lock'):
         if not cache.exists():
-            print(f"Decoding {name} into {cache} (once)")
+            print(f"Decoding {name} into {cache.name} beside it (once)")
             xt,yt,vocab = _decode_split(path/spec.train, spec)
             xv,yv,_ = _decode_split(path/spec.valid, spec, vocab)
             mean,std = _channel_stats(xt)

@@ -6,6 +6,7 @@ Docs: https://superconv.github.io/superconv/experiments.html.md"""
 
 # %% ../nbs/05_experiments.ipynb #c37dae9a
 from __future__ import annotations
+import superconv   # first: its __init__ quiets a torch deprecation warning that importing fastai triggers
 import os, re, sys, math, json, time, hashlib, tempfile, platform, subprocess, fcntl, warnings
 from contextlib import contextmanager
 from copy import deepcopy

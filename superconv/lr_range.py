@@ -216,7 +216,8 @@ def lr_range_test(self:Learner,
     mults = None if np.ndim(ends) == 0 else np.asarray(ends, dtype=float)/float(np.asarray(ends)[-1])
     if mults is not None: end_lr = float(np.asarray(ends)[-1])
     if not (isinstance(num_it, (int, np.integer)) and num_it > 0): raise ValueError(f"num_it must be a positive integer, got {num_it!r}")
-    if not (start_lr >= 0 and end_lr > start_lr): raise ValueError(f"Need 0 <= start_lr < end_lr, got start_lr={start_lr}, end_lr={end_lr}")
+    if not (start_lr >= 0 and end_lr > start_lr and math.isfinite(end_lr)):
+        raise ValueError(f"Need 0 <= start_lr < end_lr, both finite, got start_lr={start_lr}, end_lr={end_lr}")
     if not linear and start_lr <= 0: raise ValueError("An exponential range test needs start_lr > 0")
     val_every = val_every or max(1, num_it//20)
     cb = LRRangeTest(start_lr, end_lr, num_it, linear, val_every, n_val, stop_div, mom=mom, seed=seed, mults=mults)

@@ -10,3 +10,17 @@ def test_gpu_cells_go_on_without_a_gpu():
     bad = [f"{nb.name}: {s[:80]!r}" for nb in sorted(ROOT.glob('nbs/[123]*.ipynb')) for s in code_cells(nb)
            if s.startswith('#| gpu') and ("device='cuda'" in s or 'run_on_gpu(' not in s)]
     assert not bad, bad
+
+def test_saved_outputs_are_clean():
+    "Saved outputs (what the docs site shows) carry no library warnings, no frozen progress bars and no machine paths"
+    import re
+    path = re.compile(r'(/tmp/|/work/|/root/|/home/|/Users/)')
+    bad = []
+    for nb in sorted(ROOT.glob('nbs/*.ipynb')):
+        for c in json.loads(nb.read_text())['cells']:
+            for o in c.get('outputs', []):
+                text = ''.join(o.get('text', [])) + ''.join(o.get('data', {}).get('text/plain', [])) + ''.join(o.get('data', {}).get('text/markdown', []))
+                if o.get('name') == 'stderr' and 'Warning' in text: bad.append(f"{nb.name} {c.get('id')}: a warning")
+                if '\u2588' in text or re.search(r'\|-{10,}\|', text): bad.append(f"{nb.name} {c.get('id')}: a progress bar")
+                if path.search(text): bad.append(f"{nb.name} {c.get('id')}: a machine path {path.search(text).group()}")
+    assert not bad, bad
