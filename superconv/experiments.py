@@ -71,7 +71,6 @@ _ADDED = {'n_valid': None, 'pct_warm': None, 'pct_decay': None}   # fields added
 
 def _phase_cuts(spec)->list:
     "Where (as fractions of the run) the schedule of `spec` changes phase"
-    if spec.schedule == 'paper_1cycle': return [(1-spec.pct_ann)/2, 1-spec.pct_ann] if spec.pct_ann else [0.5]
     if spec.schedule == 'fastai_1cycle': return [0.25]
     if spec.schedule == 'step': return list(spec.step_pcts)
     w,d = spec.pct_warm,spec.pct_decay
@@ -142,6 +141,9 @@ class RunSpec:
             raise ValueError(f"n_valid={self.n_valid:,} is smaller than one image a class ({data_spec(self.dataset).classes} classes)")
         if self.n_valid is not None and self.n_train is not None and self.n_valid > self.n_train:
             raise ValueError(f"n_valid={self.n_valid:,} is larger than the training subset (n_train={self.n_train:,})")
+        if self.schedule == 'paper_1cycle':   # the schedule's own rule: every phase at least one iteration
+            try: paper_one_cycle_scheds(self.n_iter, 1., 0.1, self.pct_ann)
+            except ValueError as e: raise ValueError(f"n_iter={self.n_iter} is too short for the paper_1cycle schedule's phases: {e}") from None
         cuts = [math.floor(f*self.n_iter + 0.5) for f in _phase_cuts(self)]   # as the schedules place them
         if cuts != sorted(set(cuts)) or any(not 0 < c < self.n_iter for c in cuts):
             raise ValueError(f"n_iter={self.n_iter} is too short for the {self.schedule} schedule's {len(cuts)+1} phases "
