@@ -10,7 +10,7 @@ from dataclasses import dataclass, replace, asdict
 import numpy as np
 import matplotlib.pyplot as plt
 from fastcore.all import *
-from .experiments import RunSpec, ResultStore, run_specs
+from .experiments import RunSpec, ResultStore, run_specs, spec_of
 from .tuning import tune_lr, trial_spec, check_grid, round_lr, TuneResult
 
 # %% auto #0
@@ -119,9 +119,8 @@ def cell_runs(m:RegimeMap, store:ResultStore, tuned:dict|None=None)->dict:
     recs = store.records(warn=False)
     out = {}
     for (f,n,b),t in tuned.items():
-        want = asdict(trial_spec(m.spec(f, n, b), t.best_lr, m.div))
-        out[(f,n,b)] = sorted([r for r in recs if {**r['spec'], 'seed': 0} == {**want, 'step_pcts': list(want['step_pcts']), 'seed': 0}],
-                              key=lambda r: r['seed'])
+        want = trial_spec(m.spec(f, n, b), t.best_lr, m.div)
+        out[(f,n,b)] = sorted([r for r in recs if r['label'] == want.label and replace(spec_of(r), seed=0) == want], key=lambda r: r['seed'])
     return out
 
 # %% ../nbs/07a_regime.ipynb #86fcd6df
