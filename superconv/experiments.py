@@ -347,22 +347,13 @@ def finite_or_null(o):
 @torch.no_grad()
 def recalibrated_eval(model, train_dl, val_dl, loss_func, n_batches:int=20)->tuple|list|None:
     "(loss, accuracy) on `val_dl` (a list of loaders: one pair each) after re-estimating BatchNorm statistics on `n_batches` training batches; the model is left as it was"
-    bns = [m for m in model.modules() if isinstance(m, torch.nn.modules.batchnorm._BatchNorm) and m.track_running_stats]
-    if not bns: return None
-    state,moms,was = deepcopy(model.state_dict()),[m.momentum for m in bns],model.training
+    if not any(isinstance(m, torch.nn.modules.batchnorm._BatchNorm) and m.track_running_stats for m in model.modules()): return None
+    state,was = deepcopy(model.state_dict()),model.training
     try:
-        model.train()
-        for m in model.modules():
-            if isinstance(m, torch.nn.modules.dropout._DropoutNd): m.eval()
-        for m in bns: m.reset_running_stats(); m.momentum = None   # cumulative average over the batches below
-        for i,(xb,_) in enumerate(train_dl):
-            if i >= n_batches: break
-            model(xb)
+        recompute_bn(model, train_dl, n_batches)
         if isinstance(val_dl, (list, tuple)): return [evaluate(model, dl, loss_func) for dl in val_dl]
         return evaluate(model, val_dl, loss_func)
-    finally:
-        for m,mom in zip(bns, moms): m.momentum = mom
-        model.load_state_dict(state); model.train(was)
+    finally: model.load_state_dict(state); model.train(was)
 
 # %% ../nbs/05_experiments.ipynb #2e46d5bd
 def exec_options(device, model:str, channels_last:bool|None=None, bf16:bool|None=None, compile:bool|str=False)->dict:

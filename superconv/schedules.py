@@ -329,6 +329,8 @@ def recompute_bn(model, dl, n_batches:int=20):
     if not bns: return
     moms,was = [m.momentum for m in bns],model.training
     model.train()
+    for m in model.modules():
+        if isinstance(m, torch.nn.modules.dropout._DropoutNd): m.eval()   # statistics of the network as it is evaluated
     for m in bns: m.reset_running_stats(); m.momentum = None
     for i,(xb,_) in enumerate(dl):
         if i >= n_batches: break
