@@ -58,7 +58,7 @@ def _switch(v): return {'auto': None, 'on': True, 'off': False}[v]
 def _run(a):
     from superconv.suites import run_suite, report_suite
     t = time.time()
-    recs = run_suite(a.suite, a.scale, a.seeds, a.out, a.device, show=not a.quiet, dry_run=a.dry_run,
+    recs = run_suite(a.suite, a.scale, a.seeds, a.out, a.device, show=not a.quiet, dry_run=a.dry_run, minutes=a.minutes,
                      channels_last=_switch(a.channels_last), bf16=_switch(a.bf16), compile=a.compile or False)
     print(f"done in {time.time()-t:.0f}s\n")
     if a.dry_run:
@@ -191,6 +191,8 @@ def get_parser()->argparse.ArgumentParser:
     r.add_argument('--seeds', type=_positive_int, default=3, help='seeds per run (default 3)')
     r.add_argument('--dry-run', action='store_true', help='every run for 12 iterations on 1,000 images at batch <= 64, stored apart: '
                    'checks a suite end to end (data, models, schedules, device) before a long run')
+    r.add_argument('--minutes', type=_positive_float, default=None, help='time box: range tests first, then the shortest runs; '
+                   'a run still going at the deadline stops unstored, and the same command later continues')
     for sw,h in (('channels-last', 'channels_last memory format (auto: on for CUDA, and on CPU for every model but LeNet)'),
                  ('bf16', 'bf16 autocast of forward pass and loss (auto: on for CUDA)')):
         r.add_argument(f'--{sw}', choices=('auto', 'on', 'off'), default='auto', help=h)

@@ -34,9 +34,10 @@ from .hessian import HessianFreeLR
 # %% auto #0
 __all__ = ['FITS', 'SCHEDULES', 'CODE_GIT', 'SCHEMA_VERSION', 'RunSpec', 'git_info', 'device_name', 'provenance', 'SchemaError',
            'check_record', 'StoreLockedError', 'ResultStore', 'EvalEvery', 'TrainClock', 'SkipEpochValidation',
-           'DivergenceGuard', 'finite_or_null', 'recalibrated_eval', 'exec_options', 'BF16Autocast', 'PlainInput',
-           'apply_exec', 'run_spec', 'run_specs', 'compare_records', 'spec_of', 'recorded_threads', 'torch_threads',
-           'rerun', 'rerun_at_commit', 'pct', 'runs_table', 'plot_curves']
+           'DivergenceGuard', 'DeadlineReached', 'Deadline', 'finite_or_null', 'recalibrated_eval', 'exec_options',
+           'BF16Autocast', 'PlainInput', 'apply_exec', 'run_spec', 'check_minutes', 'slice_order', 'run_specs',
+           'compare_records', 'spec_of', 'recorded_threads', 'torch_threads', 'rerun', 'rerun_at_commit', 'pct',
+           'runs_table', 'plot_curves']
 
 # %% ../nbs/05_experiments.ipynb #39ec6c6c
 def _moms3(spec): return (0.95, 0.85, 0.95) if spec.cyc_mom else (spec.mom,)*3
@@ -319,6 +320,19 @@ class DivergenceGuard(Callback):
         if self.training and not torch.isfinite(self.loss).all():
             self.diverged_at = self.train_iter; raise CancelFitException()
 
+# %% ../nbs/05_experiments.ipynb #bce283ca
+class DeadlineReached(RuntimeError):
+    "A run stopped by its wall-clock deadline before it finished (it is not stored)"
+    def __init__(self, label:str, iteration:int, n_iter:int):
+        store_attr(); super().__init__(f"{label}: stopped by the deadline at iteration {iteration:,} of {n_iter:,}")
+
+class Deadline(Callback):
+    "Stop training at wall-clock time `at` (seconds since the epoch, as `time.time()`), remembering the iteration reached"
+    order = 0
+    def __init__(self, at:float): self.at,self.stopped_at = at,None
+    def before_batch(self):
+        if self.training and time.time() >= self.at: self.stopped_at = self.train_iter; raise CancelFitException()
+
 # %% ../nbs/05_experiments.ipynb #8f344719
 def _opt_func(spec):
     "Momentum SGD with Caffe's L2 weight decay; for `schedule_free`, the `schedulefree` package's SGD (warm-up `pct_warm`)"
@@ -412,7 +426,8 @@ def run_spec(spec:RunSpec, # The run
              show:bool=False, # Show fastai's progress bars and epoch table
              channels_last:bool|None=None, # `None`: on CUDA, and for every model but LeNet on CPU
              bf16:bool|None=None, # bf16 autocast (`None`: on CUDA)
-             compile:bool|str=False # `torch.compile` the model (a string: the backend)
+             compile:bool|str=False, # `torch.compile` the model (a string: the backend)
+             deadline:float|None=None # Wall-clock time (`time.time()`) at which training stops with `DeadlineReached`
             )->dict:
     "Train `spec` and return its record (not stored)"
     device = torch.device(device or default_device())
@@ -439,8 +454,10 @@ def run_spec(spec:RunSpec, # The run
         else:
             every = spec.eval_every or max(1, spec.n_iter//8)
             ev,clock,guard = EvalEvery(every, spec.n_iter, val_dl),TrainClock(),DivergenceGuard()
-            cbs = [ev, clock, guard, SkipEpochValidation()] + ([HessianFreeLR(spec.hessian_every)] if spec.hessian_every else [])
+            stop = Deadline(deadline if deadline is not None else float('inf'))
+            cbs = [ev, clock, guard, stop, SkipEpochValidation()] + ([HessianFreeLR(spec.hessian_every)] if spec.hessian_every else [])
             _fit(learn, spec, lr_min, lr_max, cbs)
+            if stop.stopped_at is not None: raise DeadlineReached(spec.label, stop.stopped_at, spec.n_iter)
             split = spec.n_valid is not None   # curves on the validation split; the test set (n_val of it) reported at the end
             test_dl = (dls.test if spec.n_val is None else fixed_subset_dl(dls.test, spec.n_val, spec.seed)) if split else val_dl
             test_loss,test_acc = evaluate(learn.model, test_dl, learn.loss_func)
@@ -461,24 +478,47 @@ def run_spec(spec:RunSpec, # The run
     rec.update(wall_s=time.time()-t0, exec=opts, provenance=provenance(device))
     return finite_or_null(rec) if rec['status'] == 'diverged' else rec
 
+# %% ../nbs/05_experiments.ipynb #bf4f937e
+def check_minutes(minutes)->float|None:
+    "`minutes` as a float, or a `ValueError` unless it is `None` or a finite number > 0"
+    if minutes is None: return None
+    if isinstance(minutes, bool) or not isinstance(minutes, (int, float)) or not math.isfinite(minutes) or minutes <= 0:
+        raise ValueError(f"minutes must be a positive number of minutes, got {minutes!r}")
+    return float(minutes)
+
+def slice_order(specs:list)->list:
+    "The order a time-boxed slice works in: range tests first (later runs read their LRs), then the shortest runs"
+    return sorted(specs, key=lambda s: (s.schedule != 'lr_range', s.n_iter))
+
 # %% ../nbs/05_experiments.ipynb #c66079e1
 def run_specs(specs:list, # `RunSpec`s, run in order (range tests first)
               store:ResultStore,
               device=None, show:bool=False, verbose:bool=True,
+              minutes:float|None=None, # Time box: work in `slice_order`, stop a run at the deadline (not stored), report what is left
               **exec_kw)->list: # `channels_last`, `bf16`, `compile`: see `run_spec`
     "Run every spec not yet in `store`, appending each record as soon as it finishes; returns the new records"
-    new = []
+    minutes,new = check_minutes(minutes),[]
+    deadline = None if minutes is None else time.time()+60*minutes
     with store.writer():
         done = store.done()
         todo = [s for s in specs if s.run_id not in done]
+        if minutes is not None: todo = slice_order(todo)
         if verbose: print(f"{store.path}: {len(specs)-len(todo)} of {len(specs)} runs already stored, {len(todo)} to go")
         for i,s in enumerate(todo):
             t = time.time()
-            rec = run_spec(s, store, device, show, **exec_kw)
+            if deadline is not None and t >= deadline: break
+            try: rec = run_spec(s, store, device, show, deadline=deadline, **exec_kw)
+            except DeadlineReached as e:
+                if verbose: print(f"[{i+1}/{len(todo)}] {e}; not stored, it reruns next time", flush=True)
+                break
             store.append(rec); new.append(rec)
             lr = '' if rec.get('lr_max') is None else f", LR {rec['lr_max']:.4g}"
             if verbose: print(f"[{i+1}/{len(todo)}] {s.label} seed {s.seed}{lr}: {rec['status']}, test accuracy {rec['final']['test_acc']:.2%} "
                               f"after {rec['iterations']} iterations, {time.time()-t:.0f}s", flush=True)
+        left = todo[len(new):]
+        if verbose and minutes is not None:
+            print(f"time box of {minutes:g} min: {len(new)} runs done, {len(left)} left"
+                  + (f" ({', '.join(f'{s.label} seed {s.seed}' for s in left)}); run the same command again to continue" if left else ""))
     return new
 
 # %% ../nbs/05_experiments.ipynb #798b3cb9

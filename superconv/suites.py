@@ -273,13 +273,14 @@ def dry_run_spec(spec:RunSpec, n_iter:int=12)->RunSpec:
 
 def run_suite(name:str, scale:str='cpu', seeds:int=3, out=None, device=None, show:bool=False,
               dry_run:bool=False, # Every run for a few iterations on a small subset, stored apart in `NAME-SCALE-dryrun.jsonl`
+              minutes:float|None=None, # Time box (see `run_specs`): shortest runs first, stop cleanly at the deadline
               **exec_kw # `channels_last`, `bf16`, `compile` (see `run_spec`; automatic by default)
              )->list:
     "Run suite `name` at `scale` (resuming: stored runs are skipped); returns the new records"
     if name not in SUITES: raise ValueError(f"Unknown suite {name!r}; choose one of: {', '.join(SUITES)}")
     specs,st = SUITES[name].specs(scale, seeds),suite_store(name, scale, out)
     if dry_run: specs,st = [dry_run_spec(s) for s in specs],ResultStore(st.path.with_name(f'{name}-{scale}-dryrun.jsonl'))
-    return run_specs(specs, st, device=device, show=show, **exec_kw)
+    return run_specs(specs, st, device=device, show=show, minutes=minutes, **exec_kw)
 
 def summarize(name:str, scale:str='cpu', out=None):
     "Table of suite `name` at `scale`: ours (mean ± std over seeds) beside the paper's number"
