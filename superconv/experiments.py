@@ -30,14 +30,15 @@ from .models import get_model, MODELS
 from .schedules import *
 from .lr_range import evaluate, fixed_subset_dl
 from .hessian import HessianFreeLR
+from .checkpoint import Checkpointer, state_sha
 
 # %% auto #0
-__all__ = ['FITS', 'SCHEDULES', 'CODE_GIT', 'SCHEMA_VERSION', 'RunSpec', 'git_info', 'device_name', 'provenance', 'SchemaError',
-           'check_record', 'StoreLockedError', 'ResultStore', 'EvalEvery', 'TrainClock', 'SkipEpochValidation',
-           'DivergenceGuard', 'DeadlineReached', 'Deadline', 'finite_or_null', 'recalibrated_eval', 'exec_options',
-           'BF16Autocast', 'PlainInput', 'apply_exec', 'run_spec', 'check_minutes', 'slice_order', 'run_specs',
-           'compare_records', 'spec_of', 'recorded_threads', 'torch_threads', 'rerun', 'rerun_at_commit', 'pct',
-           'runs_table', 'plot_curves']
+__all__ = ['FITS', 'SCHEDULES', 'CODE_GIT', 'SCHEMA_VERSION', 'RunSpec', 'git_info', 'device_name', 'code_version', 'provenance',
+           'SchemaError', 'check_record', 'StoreLockedError', 'ResultStore', 'EvalEvery', 'TrainClock',
+           'SkipEpochValidation', 'DivergenceGuard', 'DeadlineReached', 'Deadline', 'finite_or_null',
+           'recalibrated_eval', 'exec_options', 'BF16Autocast', 'PlainInput', 'apply_exec', 'run_spec', 'check_minutes',
+           'checkpoint_path', 'slice_order', 'run_specs', 'compare_records', 'spec_of', 'recorded_threads',
+           'torch_threads', 'rerun', 'rerun_at_commit', 'pct', 'runs_table', 'plot_curves']
 
 # %% ../nbs/05_experiments.ipynb #39ec6c6c
 def _moms3(spec): return (0.95, 0.85, 0.95) if spec.cyc_mom else (spec.mom,)*3
@@ -175,6 +176,10 @@ def device_name(device=None)->str:
 
 CODE_GIT = git_info()   # the commit of the code this process imported: a sweep's checkout may move on while it runs
 
+def code_version()->str:
+    "The code a checkpoint was written by: the commit, marked `+dirty` with uncommitted changes"
+    return f"{CODE_GIT['git_sha'] or 'unknown'}{'+dirty' if CODE_GIT['git_dirty'] else ''}"
+
 def provenance(device=None)->dict:
     "Where and with what a result was produced (the commit is the one the code was imported from, `CODE_GIT`)"
     import torchvision
@@ -282,7 +287,7 @@ class ResultStore:
 # %% ../nbs/05_experiments.ipynb #fd5db4be
 class EvalEvery(Callback):
     "Evaluate test loss and accuracy every `every` training iterations (and at the end of training)"
-    order,run_valid = 65,False
+    order,run_valid,ckpt_attrs = 65,False,('iters', 'losses', 'accs', 'eval_s')   # `ckpt_attrs`: what a checkpoint keeps
     def __init__(self, every:int, total:int, dl=None): store_attr()
     def before_fit(self):
         self.iters,self.losses,self.accs,self.eval_s = L(),L(),L(),0.
@@ -297,7 +302,7 @@ class EvalEvery(Callback):
 
 class TrainClock(Callback):
     "Seconds spent in training batches, less the time `EvalEvery` took inside them"
-    order = 66
+    order,ckpt_attrs = 66,('train_s', 'n_items')
     def before_fit(self): self.train_s,self.n_items = 0.,0
     def before_train(self): self._t = time.perf_counter()
     def after_batch(self):
@@ -314,7 +319,7 @@ class SkipEpochValidation(Callback):
 
 class DivergenceGuard(Callback):
     "Stop training when the loss is NaN or infinite, recording the iteration"
-    order = 64
+    order,ckpt_attrs = 64,('diverged_at',)
     def before_fit(self): self.diverged_at = None
     def after_loss(self):
         if self.training and not torch.isfinite(self.loss).all():
@@ -323,8 +328,9 @@ class DivergenceGuard(Callback):
 # %% ../nbs/05_experiments.ipynb #bce283ca
 class DeadlineReached(RuntimeError):
     "A run stopped by its wall-clock deadline before it finished (it is not stored)"
-    def __init__(self, label:str, iteration:int, n_iter:int):
-        store_attr(); super().__init__(f"{label}: stopped by the deadline at iteration {iteration:,} of {n_iter:,}")
+    def __init__(self, label:str, iteration:int, n_iter:int, saved:bool=False):
+        store_attr(); super().__init__(f"{label}: stopped by the deadline at iteration {iteration:,} of {n_iter:,}"
+                                       + ("; checkpoint saved, it resumes there next time" if saved else "; not stored, it reruns next time"))
 
 class Deadline(Callback):
     "Stop training at wall-clock time `at` (seconds since the epoch, as `time.time()`), remembering the iteration reached"
@@ -427,7 +433,10 @@ def run_spec(spec:RunSpec, # The run
              channels_last:bool|None=None, # `None`: on CUDA, and for every model but LeNet on CPU
              bf16:bool|None=None, # bf16 autocast (`None`: on CUDA)
              compile:bool|str=False, # `torch.compile` the model (a string: the backend)
-             deadline:float|None=None # Wall-clock time (`time.time()`) at which training stops with `DeadlineReached`
+             deadline:float|None=None, # Wall-clock time (`time.time()`) at which training stops with `DeadlineReached`
+             checkpoint=None, # File for mid-run checkpoints (see `Checkpointer`); the deadline then stops at a saved epoch end
+             checkpoint_iters:int|None=None, # Save every this many iterations …
+             checkpoint_min:float|None=5. # … or minutes (at the next epoch end)
             )->dict:
     "Train `spec` and return its record (not stored)"
     device = torch.device(device or default_device())
@@ -454,10 +463,13 @@ def run_spec(spec:RunSpec, # The run
         else:
             every = spec.eval_every or max(1, spec.n_iter//8)
             ev,clock,guard = EvalEvery(every, spec.n_iter, val_dl),TrainClock(),DivergenceGuard()
-            stop = Deadline(deadline if deadline is not None else float('inf'))
+            stop = (Deadline(deadline if deadline is not None else float('inf')) if checkpoint is None else
+                    Checkpointer(checkpoint, spec.run_id, code_version(), checkpoint_iters, checkpoint_min, deadline, spec.n_iter))
             cbs = [ev, clock, guard, stop, SkipEpochValidation()] + ([HessianFreeLR(spec.hessian_every)] if spec.hessian_every else [])
             _fit(learn, spec, lr_min, lr_max, cbs)
-            if stop.stopped_at is not None: raise DeadlineReached(spec.label, stop.stopped_at, spec.n_iter)
+            if stop.stopped_at is not None: raise DeadlineReached(spec.label, stop.stopped_at, spec.n_iter, checkpoint is not None)
+            if getattr(stop, 'resumed_at', None) is not None: rec['resumed_at'] = stop.resumed_at
+            rec['weights_sha'] = state_sha(learn.model)
             split = spec.n_valid is not None   # curves on the validation split; the test set (n_val of it) reported at the end
             test_dl = (dls.test if spec.n_val is None else fixed_subset_dl(dls.test, spec.n_val, spec.seed)) if split else val_dl
             test_loss,test_acc = evaluate(learn.model, test_dl, learn.loss_func)
@@ -486,6 +498,10 @@ def check_minutes(minutes)->float|None:
         raise ValueError(f"minutes must be a positive number of minutes, got {minutes!r}")
     return float(minutes)
 
+def checkpoint_path(store:ResultStore, run_id:str)->Path:
+    "Where a run of `store` keeps its mid-run checkpoint: a folder beside the store, `NAME.ckpt/RUN_ID.pt`"
+    return store.path.with_name(f'{store.path.stem}.ckpt')/f'{run_id}.pt'
+
 def slice_order(specs:list)->list:
     "The order a time-boxed slice works in: range tests first (later runs read their LRs), then the shortest runs"
     return sorted(specs, key=lambda s: (s.schedule != 'lr_range', s.n_iter))
@@ -494,7 +510,9 @@ def slice_order(specs:list)->list:
 def run_specs(specs:list, # `RunSpec`s, run in order (range tests first)
               store:ResultStore,
               device=None, show:bool=False, verbose:bool=True,
-              minutes:float|None=None, # Time box: work in `slice_order`, stop a run at the deadline (not stored), report what is left
+              minutes:float|None=None, # Time box: work in `slice_order`, stop at a checkpoint before the deadline, report what is left
+              checkpoint_min:float|None=5., # Mid-run checkpoints every this many minutes … (both `None`: none)
+              checkpoint_iters:int|None=None, # … or iterations, at the next epoch end, beside the store (`checkpoint_path`)
               **exec_kw)->list: # `channels_last`, `bf16`, `compile`: see `run_spec`
     "Run every spec not yet in `store`, appending each record as soon as it finishes; returns the new records"
     minutes,new = check_minutes(minutes),[]
@@ -507,11 +525,14 @@ def run_specs(specs:list, # `RunSpec`s, run in order (range tests first)
         for i,s in enumerate(todo):
             t = time.time()
             if deadline is not None and t >= deadline: break
-            try: rec = run_spec(s, store, device, show, deadline=deadline, **exec_kw)
+            ck = None if checkpoint_min is None and checkpoint_iters is None else checkpoint_path(store, s.run_id)
+            try: rec = run_spec(s, store, device, show, deadline=deadline, checkpoint=ck, checkpoint_iters=checkpoint_iters,
+                                checkpoint_min=checkpoint_min, **exec_kw)
             except DeadlineReached as e:
-                if verbose: print(f"[{i+1}/{len(todo)}] {e}; not stored, it reruns next time", flush=True)
+                if verbose: print(f"[{i+1}/{len(todo)}] {e}", flush=True)
                 break
             store.append(rec); new.append(rec)
+            if ck is not None: ck.unlink(missing_ok=True)   # stored: nothing left to resume
             lr = '' if rec.get('lr_max') is None else f", LR {rec['lr_max']:.4g}"
             if verbose: print(f"[{i+1}/{len(todo)}] {s.label} seed {s.seed}{lr}: {rec['status']}, test accuracy {rec['final']['test_acc']:.2%} "
                               f"after {rec['iterations']} iterations, {time.time()-t:.0f}s", flush=True)
