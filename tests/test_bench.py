@@ -42,3 +42,42 @@ def test_bench_runs_both_targets_in_one_process(archives, tmp_path):
     assert {p.name for p in tmp_path.iterdir()} == {f'{n}.{e}' for n in ('data', 'loop', 'scaling') for e in ('json', 'md')} | {'summary.md'}
     s = (tmp_path/'summary.md').read_text()
     assert '(a) superconv loader' in s and s.count("(b) fastai") == 2 and 's for the whole benchmark (with the scaling scans)' in s
+
+def test_gpu_slice_dry_run_on_cpu(archives, tmp_path):
+    "bench/gpu_slice.sh --dry-run: every stage of a GPU slice at toy size, on a CPU, writing what a slice commits"
+    out = tmp_path/'slice'
+    r = subprocess.run(['bash', str(ROOT/'bench'/'gpu_slice.sh'), str(out), '--dry-run'], env={**os.environ, 'PYTHON': sys.executable},
+                       capture_output=True, text=True, timeout=1200)
+    assert r.returncode == 0, (r.stdout + r.stderr)[-3000:]
+    s = json.loads((out/'slice.json').read_text())
+    assert list(s['stages']) == ['env', 'probe', 'tta', 'slice'] and all(v['ok'] for v in s['stages'].values()), s
+    assert json.loads((out/'env.json').read_text())['torch']
+    probe = json.loads((out/'probe.json').read_text())
+    assert len(probe['configs']) == 5 and all(c['img_s'] > 0 for c in probe['configs']) and probe['configs'][-1]['compile']
+    tta = json.loads((out/'time_to_acc.json').read_text())
+    assert list(tta['superconv']) == ['6'] and tta['superconv']['6']['n'] == 1 and 'CUDA-only' in tta['airbench94']
+    assert '| superconv, 6 epochs |' in (out/'time_to_acc.md').read_text()
+    recs = [json.loads(l) for l in (out/'table1-paper-dryrun.jsonl').read_text().splitlines()]
+    assert sorted(r['label'] for r in recs) == ['clr', 'step'] and all(r['status'] == 'ok' and r['weights_sha'] for r in recs)
+
+def test_gpu_slice_results_are_committed():
+    "The H200 slice of 2026-11-30: its README's figures are the ones its files hold"
+    d = ROOT/'bench'/'results'/'gpu-slice-2026-11-30'
+    readme,env = (d/'README.md').read_text(),json.loads((d/'env.json').read_text())
+    assert env['device_name'] == 'NVIDIA H200' and env['device_name'] in readme
+    ps = {(c['channels_last'], c['bf16'], c['compile']): c for c in json.loads((d/'probe.json').read_text())['configs']}
+    k = lambda v: f"{v/1000:.1f}k"
+    for key,what in [((False, False, False), 'fp32'), ((True, False, False), 'channels_last'), ((False, True, False), 'bf16'),
+                     ((True, True, False), 'channels_last + bf16'), ((True, True, True), 'channels_last + bf16 + `torch.compile`')]:
+        assert f"{what} {k(ps[key]['img_s'])}" in ' '.join(readme.split()), (what, k(ps[key]['img_s']))
+    [clr] = [json.loads(l) for l in (d/'table1-paper.jsonl').read_text().splitlines()]
+    assert clr['label'] == 'clr' and clr['iterations'] == 10_000 and clr['provenance']['device'] == 'NVIDIA H200'
+    flat = ' '.join(readme.split())
+    assert f"{clr['final']['test_acc']:.2%} test accuracy ({clr['bn']['test_acc_recalibrated']:.2%} with" in flat
+    assert f"{clr['wall_s']:.0f} s wall, {k(clr['img_s'])} img/s" in flat
+    t = json.loads((d/'time_to_acc.json').read_text())
+    ab,sc = t['airbench94'],t['superconv']
+    assert f"airbench94 {ab['acc']:.2%} ± {ab['acc_se']:.2%} in {ab['time_s']:.2f} ± {ab['time_se']:.2f} s" in flat
+    for e,v in sc.items(): assert f"{v['acc']:.2%} ± {v['acc_se']:.2%} at {e} epochs ({v['time_s']:.2f} s" in flat
+    assert t['superconv_time_to_target'] is None and 'did **not** reach 94%' in flat
+    assert f"{sc['16']['time_s']/ab['time_s']:.1f}× airbench94's time" in flat

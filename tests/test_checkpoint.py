@@ -1,0 +1,40 @@
+"Mid-run checkpoints survive SIGKILL at random moments: the resumed run's record equals an uninterrupted run's, weights included"
+import json, os, random, signal, subprocess, sys, time
+from conftest import ROOT
+
+RUN = """
+import sys
+from superconv.experiments import RunSpec, ResultStore, run_specs
+spec = RunSpec('killed', 'paper_1cycle', n_iter=64, lr_max=1., eval_every=8, model='resnet8', n_train=512, bs=64, n_val=500)
+run_specs([spec], ResultStore(sys.argv[1]), device='cpu', checkpoint_iters=int(sys.argv[2]) or None,
+          checkpoint_min=None, verbose=False)
+"""
+KEYS = ('weights_sha', 'evals', 'final', 'bn', 'iterations', 'epochs', 'lr_max', 'status')
+
+def _start(store, every, env):
+    return subprocess.Popen([sys.executable, '-c', RUN, str(store), str(every)], env=env, cwd=ROOT,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+
+def _mtime(p): return p.stat().st_mtime_ns if p.exists() else None
+
+def _kill_after_save(p, ck, delay, timeout=300):
+    "SIGKILL `p` `delay` seconds after it next writes checkpoint `ck` (mid-epoch, or mid-save); False if it finished first"
+    t0,m0 = time.time(),_mtime(ck)
+    while p.poll() is None and _mtime(ck) == m0 and time.time()-t0 < timeout: time.sleep(0.005)
+    time.sleep(delay)
+    if p.poll() is not None: return False
+    p.send_signal(signal.SIGKILL); p.wait(); return True
+
+def test_sigkill_at_random_moments_then_resume_equals_uninterrupted(archives, tmp_path):
+    env = {**os.environ, 'OMP_NUM_THREADS': '1', 'PYTHONWARNINGS': 'ignore'}
+    p = _start(tmp_path/'whole.jsonl', 0, env); assert p.wait(timeout=600) == 0, p.stderr.read()[-2000:]
+    rng,store = random.Random(0),tmp_path/'killed.jsonl'
+    ck = tmp_path/'killed.ckpt'/f"{json.loads((tmp_path/'whole.jsonl').read_text())['run_id']}.pt"
+    p = _start(store, 8, env); time.sleep(rng.uniform(0.5, 3.)); p.send_signal(signal.SIGKILL); p.wait()   # during start-up
+    kills = [_kill_after_save(_start(store, 8, env), ck, rng.uniform(0., 0.4)) for _ in range(3)]        # during training/saving
+    assert any(kills) and ck.exists()
+    p = _start(store, 8, env); assert p.wait(timeout=600) == 0, p.stderr.read()[-2000:]
+    [whole],[killed] = ([json.loads(l) for l in (tmp_path/n).read_text().splitlines()] for n in ('whole.jsonl', 'killed.jsonl'))
+    assert killed['resumed_at'] > 0
+    for k in KEYS: assert killed[k] == whole[k], k
+    assert not ck.exists()   # a stored run's checkpoint is removed
