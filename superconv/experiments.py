@@ -303,12 +303,14 @@ class EvalEvery(Callback):
 class TrainClock(Callback):
     "Seconds spent in training batches, less the time `EvalEvery` took inside them"
     order,ckpt_attrs = 66,('train_s', 'n_items')
-    def before_fit(self): self.train_s,self.n_items = 0.,0
+    def before_fit(self): self.train_s,self.n_items,self._t = 0.,0,None
     def before_train(self): self._t = time.perf_counter()
     def after_batch(self):
         if self.training: self.n_items += find_bs(self.yb)
-    def after_train(self): self.train_s += time.perf_counter()-self._t
+    def after_train(self):
+        if self._t is not None: self.train_s += time.perf_counter()-self._t; self._t = None
     def after_fit(self):
+        self.after_train()   # a fit cancelled inside an epoch (divergence, a deadline) never reached `after_train`
         ev = getattr(self.learn, 'eval_every', None)
         self.train_s -= ev.eval_s if ev is not None else 0.
 

@@ -1,5 +1,6 @@
 "Mid-run checkpoints survive SIGKILL at random moments: the resumed run's record equals an uninterrupted run's, weights included"
 import json, os, random, signal, subprocess, sys, time
+import pytest
 from conftest import ROOT
 
 RUN = """
@@ -38,3 +39,20 @@ def test_sigkill_at_random_moments_then_resume_equals_uninterrupted(archives, tm
     assert killed['resumed_at'] > 0
     for k in KEYS: assert killed[k] == whole[k], k
     assert not ck.exists()   # a stored run's checkpoint is removed
+
+@pytest.mark.slow
+def test_time_box_stops_a_real_suite_at_a_checkpoint_and_the_next_call_finishes_it(archives, tmp_path):
+    "`run_suite('demo', minutes=…)`: its shortest pending run stops at a saved epoch end before the deadline; the next call finishes it"
+    from superconv.suites import SUITES, run_suite, suite_store
+    from superconv.experiments import run_specs, checkpoint_path, ResultStore
+    rng_spec,one,_ = SUITES['demo'].specs('cpu', 1)                  # range test, 1cycle-150 (19 iterations a epoch), step-300
+    a = ResultStore(tmp_path/'a'/'whole.jsonl'); rng_rec,whole = run_specs([rng_spec, one], a, device='cpu', checkpoint_min=None)
+    st = suite_store('demo', 'cpu', tmp_path/'b'); st.path.parent.mkdir(parents=True); st.path.write_text(a.path.read_text().splitlines()[0]+'\n')
+    minutes = whole['wall_s']*0.6/60                                 # the box ends inside 1cycle-150
+    t = time.time(); assert run_suite('demo', 'cpu', seeds=1, out=tmp_path/'b', device='cpu', minutes=minutes) == []
+    late,epoch_s = time.time()-(t+60*minutes),whole['train_s']*19/150
+    assert -2*epoch_s-5 <= late <= 5, (late, epoch_s)                 # stopped before the deadline, within about an epoch of it
+    ck = checkpoint_path(st, one.run_id); assert ck.exists() and len(st.records()) == 1
+    [rec] = run_specs([one], st, device='cpu')
+    assert rec['resumed_at'] % 19 == 0 and rec['resumed_at'] > 0 and not ck.exists()
+    for k in KEYS: assert rec[k] == whole[k], k
