@@ -37,7 +37,7 @@ def _data_check(a):
     for name in a.names: print(format_summary(data_summary(name, a.archives)))
 
 def _list(a):
-    from superconv.suites import SUITES
+    from superconv.suites import SUITES, gpu_minutes, GPU_IMG_S
     from superconv.regime import REGIMES
     from superconv.models import MODELS
     from superconv.data import DATASETS
@@ -49,6 +49,9 @@ def _list(a):
             what = what[len('none: '):] if what.startswith('none: ') else what
             print(f"    --scale {scale}: {len(s.specs(scale, 1))} runs with one seed, {len(s.specs(scale, 3))} with three; "
                   f"{'the paper' + chr(39) + 's settings' if what == 'none' else what if scale == 'paper' else 'shrunk: ' + what}")
+            g = [gpu_minutes(x) for x in s.specs(scale, 1)] if scale == 'paper' else [None]
+            if None not in g: print(f"      about {sum(g):.0f} H200-minutes with one seed, the longest run {max(g):.0f} min "
+                                    f"(at a measured {GPU_IMG_S['resnet56']:,} img/s); resumable in slices with --minutes")
     print("\nRegime maps (superconv map NAME):")
     for name,m in REGIMES.items(): print(f"  {name}: {len(m.cells)} cells, {', '.join(m.schedules)} tuned per cell; {m.shrunk}")
     print(f"\nModels: {', '.join(MODELS)}\nData sets: {', '.join(DATASETS)}")

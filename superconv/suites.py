@@ -15,11 +15,11 @@ from .experiments import RunSpec, ResultStore, run_specs, runs_table, plot_curve
 from .lr_range import LRRangeResult
 
 # %% auto #0
-__all__ = ['SUITES', 'PAPER', 'PAPER_STEP', 'PAPER_CLR', 'CPU', 'RESULTS_ENV', 'Suite', 'cpu_range', 'cpu_1cycle', 'cpu_step',
-           'results_dir', 'suite_store', 'dry_run_spec', 'run_suite', 'summarize', 'run_on_gpu', 'budget_curves',
-           'headline', 'headline_text', 'plot_budgets', 'plateau', 'plateau_text', 'sweep_gaps', 'budget_gaps',
-           'crossing', 'sweep_curves', 'paper_sweep', 'plot_sweep', 'mean_diff', 'gap_stats', 'markdown_table',
-           'report_suite']
+__all__ = ['SUITES', 'PAPER', 'PAPER_STEP', 'PAPER_CLR', 'CPU', 'GPU_IMG_S', 'RESULTS_ENV', 'Suite', 'cpu_range', 'cpu_1cycle',
+           'cpu_step', 'gpu_minutes', 'results_dir', 'suite_store', 'dry_run_spec', 'run_suite', 'summarize',
+           'run_on_gpu', 'budget_curves', 'headline', 'headline_text', 'plot_budgets', 'plateau', 'plateau_text',
+           'sweep_gaps', 'budget_gaps', 'crossing', 'sweep_curves', 'paper_sweep', 'plot_sweep', 'mean_diff',
+           'gap_stats', 'markdown_table', 'report_suite']
 
 # %% ../nbs/06_suites.ipynb #98f95b9d
 @dataclass
@@ -68,6 +68,14 @@ def cpu_1cycle(label, n_iter, lr_from='lr_range', **kw):
 def cpu_step(label, n_iter, lr=0.35, **kw):
     "The paper's step baseline at CPU scale: 0.35, ×0.1 at 62.5% and 87.5% of the run"
     return RunSpec(label, 'step', **{**CPU, 'n_iter':n_iter, 'lr_max':lr, 'eval_every':max(1, n_iter//8), **kw})
+
+# %% ../nbs/06_suites.ipynb #c22f1d47
+GPU_IMG_S = {'resnet56': 30_300}   # training images/s through `run_spec` on one H200 (channels_last, bf16, eager; 2026-11-30)
+
+def gpu_minutes(spec:RunSpec, img_s:dict=GPU_IMG_S)->float|None:
+    "Estimated GPU minutes of `spec`'s training at the measured rate of its model; `None` where none was measured"
+    r = img_s.get(spec.model)
+    return None if r is None else spec.n_iter*spec.bs/r/60
 
 # %% ../nbs/06_suites.ipynb #d1767f26
 _suite('table1', "1cycle vs piecewise-constant LR on CIFAR-10 (Table 1, Fig. 1a)",
