@@ -6,7 +6,7 @@ Docs: https://superconv.github.io/superconv/data.html.md"""
 
 # %% ../nbs/00_data.ipynb #c37dae9a
 from __future__ import annotations
-import os, tarfile, tempfile, shutil, zlib, fcntl
+import os, sys, tarfile, tempfile, shutil, zlib, fcntl
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,10 +23,10 @@ from fastai.torch_core import TensorImage, TensorCategory, default_device, tenso
 from fasttransform import DisplayedTransform, Transform
 
 # %% auto #0
-__all__ = ['DATASETS', 'ARCHIVES_ENV', 'CACHE_VERSION', 'VALID_SEED', 'DataSpec', 'data_spec', 'DataNotFoundError',
-           'ArchiveError', 'archives_dir', 'extract_archive', 'get_data_path', 'fastai_home', 'load_tensors',
-           'stratified_subset', 'train_valid_split', 'PadCropFlip', 'TensorImageDataset', 'TensorDL', 'ToChannelsLast',
-           'get_dls']
+__all__ = ['DATASETS', 'ARCHIVES_ENV', 'CACHE_VERSION', 'VALID_SEED', 'DataSpec', 'data_spec', 'progress', 'reachable',
+           'DataNotFoundError', 'ArchiveError', 'archives_dir', 'extract_archive', 'get_data_path', 'fastai_home',
+           'load_tensors', 'stratified_subset', 'train_valid_split', 'PadCropFlip', 'TensorImageDataset', 'TensorDL',
+           'ToChannelsLast', 'get_dls']
 
 # %% ../nbs/00_data.ipynb #98f95b9d
 @dataclass(frozen=True)
@@ -62,6 +62,16 @@ def data_spec(name:str # One of `DATASETS`
     "The `DataSpec` called `name`, or one clear error listing the known names"
     if name not in DATASETS: raise ValueError(f"Unknown data set {name!r}; choose one of: {', '.join(DATASETS)}")
     return DATASETS[name]
+
+# %% ../nbs/00_data.ipynb #ae3246b4
+def progress(items, **kw):
+    "fastprogress's bar over `items` in a notebook or a terminal; `items` unchanged where output goes to a file or pipe"
+    return progress_bar(items, leave=False, **kw) if IN_NOTEBOOK or sys.stdout.isatty() else items
+
+def reachable(url:str, timeout:float=10.):
+    "Raise `OSError` unless `url` answers a `HEAD` request (checked before a download draws its progress bar)"
+    import urllib.request
+    with urllib.request.urlopen(urllib.request.Request(url, method='HEAD'), timeout=timeout): pass
 
 # %% ../nbs/00_data.ipynb #09eab3ea
 class DataNotFoundError(FileNotFoundError):
@@ -102,7 +112,7 @@ def extract_archive(arch:Path, # A `.tgz`/`.tar` archive holding one top folder
     try:
         with tarfile.open(arch) as t:
             members = t.getmembers()
-            t.extractall(tmp, members=progress_bar(members, leave=False), filter='data')
+            t.extractall(tmp, members=progress(members), filter='data')
         tops = list(tmp.iterdir())
         src = tops[0] if len(tops)==1 and tops[0].is_dir() else tmp
         src.rename(dest)
@@ -130,7 +140,7 @@ def get_data_path(name:str, # One of `DATASETS`
                 print(f"Extracting {arch.name} into fastai's data folder, {dest.name}/ (once)")
                 extract_archive(arch, dest)
             else:
-                try: return untar_data(spec.url)
+                try: reachable(spec.url); return untar_data(spec.url)   # offline: one clear error, no half-drawn download bar
                 except Exception as e: raise DataNotFoundError(
                     f"{name}: could not download {spec.url} ({e.__class__.__name__}: {e}). Offline? Set {ARCHIVES_ENV} "
                     f"(on the command line `superconv data check --archives DIR`, in Python `archives=`) to a folder holding {spec.archive}.") from e
@@ -163,7 +173,7 @@ def _decode_split(path, spec, vocab=None):
     labels = [parent_label(f) for f in files]
     if vocab is None: vocab = sorted(set(labels))
     o2i = {v:i for i,v in enumerate(vocab)}
-    x = np.stack([_decode(f, spec.mode, spec.size) for f in progress_bar(files, leave=False)])
+    x = np.stack([_decode(f, spec.mode, spec.size) for f in progress(files)])
     return torch.from_numpy(x), torch.tensor([o2i[l] for l in labels]), vocab
 
 def _channel_stats(x):
