@@ -114,6 +114,8 @@ def _rerun(a):
     return 0 if r['same'] else 1
 
 def _docs(a):
+    import importlib.util
+    if importlib.util.find_spec('nbdev') is None: raise ValueError("superconv docs needs nbdev: pip install 'superconv[docs]'")
     from superconv.docs import build_site, readme_from_index, sidebar_yml
     from nbdev.config import get_config
     if a.readme:

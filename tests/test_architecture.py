@@ -1,5 +1,5 @@
 "The package's shape: modules talk to each other through public names only"
-import ast
+import ast, subprocess, sys
 from conftest import ROOT
 
 def test_no_private_name_crosses_a_module():
@@ -13,3 +13,13 @@ def test_no_private_name_crosses_a_module():
                and not node.attr.startswith('__') and node.value.id in {p.stem for p in (ROOT/'superconv').glob('*.py')}:
                 bad.append(f"{f.name}: {node.value.id}.{node.attr}")
     assert not bad, bad
+
+def test_runtime_needs_no_course_or_dev_tools():
+    "`pip install superconv` (no extras) brings no JupyterLab, nbdev or test tools, and the library imports without them"
+    import tomllib
+    deps = ' '.join(tomllib.loads((ROOT/'pyproject.toml').read_text())['project']['dependencies']).lower()
+    for tool in ('jupyterlab', 'nbdev', 'ipywidgets', 'pytest', 'playwright', 'airbench'): assert tool not in deps, tool
+    block = "import sys\nfor m in ('nbdev', 'nbformat', 'jupyterlab', 'ipywidgets', 'IPython', 'airbench'): sys.modules[m] = None\n"
+    code = block + "import superconv.schedules, superconv.lr_range, superconv.experiments, superconv.suites, superconv.cli\nprint('ok')"
+    r = subprocess.run([sys.executable, '-c', code], capture_output=True, text=True, timeout=300, cwd=ROOT)
+    assert r.returncode == 0 and r.stdout.strip() == 'ok', r.stderr[-2000:]
