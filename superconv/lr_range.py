@@ -17,7 +17,8 @@ from fastai.callback.core import Callback, CancelFitException, CancelValidExcept
 from .schedules import check_momentum, learner_lrs
 
 # %% auto #0
-__all__ = ['fixed_subset_dl', 'evaluate', 'LRRangeTest', 'noise_sd', 'RangeSuggestion', 'suggest_lrs', 'LRRangeResult']
+__all__ = ['fixed_subset_dl', 'evaluate', 'LRRangeTest', 'noise_sd', 'RangeSuggestion', 'suggest_lrs', 'LRRangeResult',
+           'RangeBand', 'range_band']
 
 # %% ../nbs/03_lr_range.ipynb #98f95b9d
 def fixed_subset_dl(dl, n:int, seed:int=0):
@@ -195,6 +196,69 @@ class LRRangeResult:
     def to_dict(self)->dict: return asdict(self)
     @classmethod
     def from_dict(cls, d:dict): return cls(**d)
+
+# %% ../nbs/03_lr_range.ipynb #c13be9fd
+@dataclass
+class RangeBand:
+    "Accuracy-vs-LR range tests over several seeds on one LR grid: the mean curve, its standard error, an interval for lr_max"
+    lrs:list; mean:list; se:list; k:int   # per evaluated LR: mean test accuracy over the seeds, its standard error; seeds
+    best_lr:float; best:float             # the best mean
+    lo:float; hi:float                    # the interval: LRs whose mean is within `z` standard errors of the best
+    z:float; open_end:bool; rising:bool   # interval reaching the last LR; accuracy still climbing there
+    diverge_lr:float|None                 # the smallest LR at which a seed's test diverged (`None`: none did)
+
+    @property
+    def lr_max(self)->float|None:
+        "The suggested lr_max, the interval's geometric middle; `None` where the top is not bracketed"
+        return None if self.open_end else float(np.sqrt(max(self.lo, self.lrs[0])*self.hi))
+
+# %% ../nbs/03_lr_range.ipynb #4838f61a
+@patch
+def message(self:RangeBand)->str:
+    "The band's reading in one sentence"
+    end = f"the end of the test (LR {self.lrs[-1]:.3g})"
+    if self.rising: return (f"Accuracy was still rising at {end}: lr_max lies beyond the range tested. Run a longer test "
+                            "(at large LRs accuracy grows with iterations) or a wider one; the end of the range is no peak.")
+    if self.open_end: return (f"Accuracy stayed within {self.z:g} standard errors of its best up to {end}: the top is not "
+                              "bracketed; test a wider range.")
+    div = '' if self.diverge_lr is None else f"; a test diverged at LR {self.diverge_lr:.3g}"
+    return (f"lr_max in [{self.lo:.3g}, {self.hi:.3g}], suggested {self.lr_max:.3g}: mean test accuracy within {self.z:g} "
+            f"standard errors of its best ({self.best:.1%} at LR {self.best_lr:.3g}, {self.k} seeds){div}.")
+
+# %% ../nbs/03_lr_range.ipynb #620afb39
+def range_band(results:list, # `LRRangeResult`s of the same test over different seeds
+               z:float=2.    # Width of the interval, in standard errors of a difference from the best
+              )->RangeBand:
+    "The band and lr_max interval of range tests run over several seeds (one test: its noise stands in for the spread)"
+    if len(results) < 1: raise ValueError("range_band needs at least one range test (k >= 1)")
+    n = min(len(r.val_lrs) for r in results)   # a diverged test stops early: the band covers the LRs every seed reached
+    if n < 2: raise ValueError("Each range test needs at least two evaluations")
+    grid = np.asarray(results[0].val_lrs[:n], dtype=float)
+    if any(not np.allclose(r.val_lrs[:n], grid, rtol=1e-6) for r in results):
+        raise ValueError("The range tests were evaluated at different LRs: run them with the same start_lr, end_lr, num_it and val_every")
+    a = np.array([r.val_accs[:n] for r in results], dtype=float)
+    k,m = len(a),a.mean(0)
+    se = a.std(0, ddof=1)/np.sqrt(k) if k > 1 else np.full(n, noise_sd(a[0]))
+    i = int(np.argmax(m)); near = m >= m[i] - z*np.sqrt(se**2 + se[i]**2)
+    lo,hi = int(np.argmax(near)),n-1-int(np.argmax(near[::-1]))   # the hull: a noisy dip inside a plateau does not cut it
+    open_end = hi == n-1 and not any(r.diverged for r in results)
+    rising = open_end and n >= 3 and m[-1] - m[-3] > z*np.sqrt(se[-1]**2 + se[-3]**2)
+    div = [r.val_lrs[-1] for r in results if r.diverged]
+    return RangeBand(grid.tolist(), m.tolist(), se.tolist(), k, float(grid[i]), float(m[i]), float(grid[lo]), float(grid[hi]),
+                     z, bool(open_end), bool(rising), float(min(div)) if div else None)
+
+# %% ../nbs/03_lr_range.ipynb #fe8e812d
+@patch
+def plot(self:RangeBand, ax=None, title:str|None=None):
+    "Mean test accuracy against LR with its band (±`z` standard errors) and the lr_max interval"
+    if ax is None: _,ax = plt.subplots(figsize=(6,4))
+    m,s = np.array(self.mean),np.array(self.se)
+    ax.plot(self.lrs, m, 'o-', color='C0', ms=3, label=f'mean test accuracy ({self.k} seeds)')
+    ax.fill_between(self.lrs, m - self.z*s, m + self.z*s, color='C0', alpha=0.2, label=f'± {self.z:g} s.e.')
+    if not self.open_end: ax.axvspan(self.lo, self.hi, color='C2', alpha=0.12, label='lr_max interval')
+    ax.set_xlabel('learning rate'); ax.set_ylabel('test accuracy'); ax.legend(fontsize=8, loc='best')
+    ax.set_title(title or ('not bracketed: ' if self.open_end else '') + f"range test over {self.k} seeds")
+    return ax
 
 # %% ../nbs/03_lr_range.ipynb #5d2de04e
 @patch
