@@ -18,7 +18,8 @@ target when the mean accuracy over its seeds does; superconv's time to the targe
 such budget. Test accuracy chooses nothing but that budget (a benchmark convention, as in airbench).
 
     python bench/bench_time_to_acc.py [--device cuda] [--seeds 3] [--epochs 16 20] [--target 0.94] [--out DIR]
-    python bench/bench_time_to_acc.py --tiny      # CPU test: 1,024 training images, 6 epochs (6 iterations), 500 test images, target 0.2
+    python bench/bench_time_to_acc.py --tiny      # CPU test: 1,024 training images, 6 epochs (6 iterations),
+                                                  # 500 test images, target 0.2
 
 airbench94 is CUDA-only (fp16 network, CUDA events), so on a CPU only superconv's arm runs and the file says so.
 Writes `time_to_acc.json` and `time_to_acc.md` into --out (default bench/results).
@@ -34,12 +35,13 @@ def sync(device):
     if torch.device(device).type == 'cuda': torch.cuda.synchronize()
 
 def airbench_net(bn_mom:float=0.6):
-    "airbench94's network from the package's own layers, in fp32 on the CPU (the package's `make_net94` is fp16 and CUDA-only)"
+    "airbench94's network from the package's own layers, in fp32 on the CPU (its `make_net94` is fp16 and CUDA-only)"
     from airbench.lib_airbench94 import Conv, ConvGroup, Flatten, Mul, hyp
     w,ww = hyp['net']['widths'],2*3*2**2
     net = nn.Sequential(Conv(3, ww, 2, padding=0, bias=True), nn.GELU(), ConvGroup(ww, w['block1'], bn_mom),
                         ConvGroup(w['block1'], w['block2'], bn_mom), ConvGroup(w['block2'], w['block3'], bn_mom),
-                        nn.MaxPool2d(3), Flatten(), nn.Linear(w['block3'], 10, bias=False), Mul(hyp['net']['scaling_factor']))
+                        nn.MaxPool2d(3), Flatten(), nn.Linear(w['block3'], 10, bias=False),
+                        Mul(hyp['net']['scaling_factor']))
     net[0].weight.requires_grad = False
     return net
 
@@ -71,11 +73,12 @@ def superconv_run(dls, d, epochs, seed, device, lr, n_test, bf16):
     net = airbench_net().to(device).to(memory_format=torch.channels_last)
     white = (d['x_train'][:5000].to(device).float()/255 - mean[:,None,None])/std[:,None,None]
     init_whitening_conv(net[0], white)
-    learn = Learner(dls, net, opt_func=paper_sgd(), loss_func=CrossEntropyLossFlat(label_smoothing=0.2), wd=5e-4, wd_bn_bias=False,
-                    splitter=norm_biases_splitter, cbs=SkipEpochValidation())
+    learn = Learner(dls, net, opt_func=paper_sgd(), loss_func=CrossEntropyLossFlat(label_smoothing=0.2), wd=5e-4,
+                    wd_bn_bias=False, splitter=norm_biases_splitter, cbs=SkipEpochValidation())
     apply_exec(learn, exec_options(device, 'resnet8', channels_last=True, bf16=bf16))
     with learn.no_bar(), learn.no_logging():
-        learn.fit_paper_one_cycle(n_iter=max(5, int(round(epochs*len(dls.train)))), lr_max=[lr, 64*lr])   # a cycle needs 5
+        n = max(5, int(round(epochs*len(dls.train))))   # a cycle needs 5 iterations
+        learn.fit_paper_one_cycle(n_iter=n, lr_max=[lr, 64*lr])
     acc = tta_acc(learn.model, xt, yt, mean, std, device, bf16)
     sync(device)
     return time.perf_counter()-t, acc
@@ -86,11 +89,12 @@ def airbench_runs(d, seeds, workdir):
     from airbench.lib_airbench94 import hyp
     (workdir/'cifar10').mkdir(parents=True, exist_ok=True)
     for split,x,y in (('train', d['x_train'], d['y_train']), ('test', d['x_valid'], d['y_valid'])):
-        torch.save({'images': x.permute(0,2,3,1).contiguous(), 'labels': y.clone(), 'classes': list(d['vocab'])}, workdir/'cifar10'/f'{split}.pt')
+        data = {'images': x.permute(0,2,3,1).contiguous(), 'labels': y.clone(), 'classes': list(d['vocab'])}
+        torch.save(data, workdir/'cifar10'/f'{split}.pt')
     old = os.getcwd(); os.chdir(workdir)
     try:
-        loader = lambda train: airbench.CifarLoader('cifar10', train=train, batch_size=hyp['opt']['batch_size'] if train else 2000,
-                                                    aug=hyp['aug'] if train else None, altflip=train)
+        loader = lambda train: airbench.CifarLoader('cifar10', train=train, altflip=train, aug=hyp['aug'] if train else None,
+                                                    batch_size=hyp['opt']['batch_size'] if train else 2000)
         airbench.train94(loader(True), verbose=False)   # warm-up (cuDNN autotuning, allocator)
         res = []
         for s in range(seeds):
@@ -106,17 +110,21 @@ def summary(runs:list, target:float)->dict:
     t,a = np.array([r[0] for r in runs]),np.array([r[1] for r in runs])
     se = lambda v: float(v.std(ddof=1)/np.sqrt(len(v))) if len(v) > 1 else None
     return dict(n=len(runs), time_s=float(t.mean()), time_se=se(t), acc=float(a.mean()), acc_se=se(a),
-                reached=bool(a.mean() >= target), seeds_reaching=int((a >= target).sum()), runs=[dict(time_s=x, acc=y) for x,y in runs])
+                reached=bool(a.mean() >= target), seeds_reaching=int((a >= target).sum()),
+                runs=[dict(time_s=x, acc=y) for x,y in runs])
 
 def main(argv=None):
     p = argparse.ArgumentParser(description=__doc__.split('\n\n')[0])
     p.add_argument('--device', default='cuda' if torch.cuda.is_available() else 'cpu')
     p.add_argument('--seeds', type=int, default=3)
-    p.add_argument('--epochs', type=float, nargs='+', default=[16, 20], help="superconv's budgets, in epochs (2026-11-30 on an H200: 12 and 16 reached 93.4% and 93.9%)")
-    p.add_argument('--lr', type=float, default=1.5, help="peak LR (airbench94's, converted to a mean loss and heavy-ball momentum)")
+    p.add_argument('--epochs', type=float, nargs='+', default=[16, 20],
+                   help="superconv's budgets, in epochs (2026-11-30 on an H200: 12 and 16 reached 93.4% and 93.9%)")
+    p.add_argument('--lr', type=float, default=1.5,
+                   help="peak LR (airbench94's, converted to a mean loss and heavy-ball momentum)")
     p.add_argument('--target', type=float, default=0.94)
     p.add_argument('--n-train', type=int, default=None); p.add_argument('--n-test', type=int, default=10_000)
-    p.add_argument('--tiny', action='store_true', help='CPU test size: 1,024 training images, 6 epochs (6 iterations), 1 seed, 500 test images, target 0.2')
+    p.add_argument('--tiny', action='store_true',
+                   help='CPU test size: 1,024 training images, 6 epochs (6 iterations), 1 seed, 500 test images, target 0.2')
     p.add_argument('--out', default=str(Path(__file__).parent/'results'))
     a = p.parse_args(argv)
     if a.tiny: a.n_train,a.n_test,a.epochs,a.seeds,a.target = 1024,500,[6],1,0.2
@@ -126,18 +134,21 @@ def main(argv=None):
     cuda = torch.device(dev).type == 'cuda'
     d = load_tensors('cifar10')
     dls = get_dls('cifar10', bs=1024, n_train=a.n_train, device=dev, pad=2, pad_mode='reflection', channels_last=True)
-    res = dict(target=a.target, device=dev, lr=a.lr, recipe=__doc__.split('each part stated in the output:')[1].split('Both arms')[0].strip(),
-               n_train=len(dls.train.dataset), n_test=min(a.n_test, len(d['y_valid'])))
+    recipe = __doc__.split('each part stated in the output:')[1].split('Both arms')[0].strip()
+    res = dict(target=a.target, device=dev, lr=a.lr, recipe=recipe, n_train=len(dls.train.dataset),
+               n_test=min(a.n_test, len(d['y_valid'])))
     superconv_run(dls, d, 1, 0, dev, a.lr, a.n_test, cuda)   # warm-up (one epoch, at least 5 iterations), not counted
     res['superconv'] = {}
     for e in a.epochs:
         runs = [superconv_run(dls, d, e, s, dev, a.lr, a.n_test, cuda) for s in range(a.seeds)]
         res['superconv'][f'{e:g}'] = summary(runs, a.target)
-        print(f"superconv {e:g} epochs: {res['superconv'][f'{e:g}']['acc']:.2%} in {res['superconv'][f'{e:g}']['time_s']:.2f}s", flush=True)
+        v = res['superconv'][f'{e:g}']
+        print(f"superconv {e:g} epochs: {v['acc']:.2%} in {v['time_s']:.2f}s", flush=True)
     ok = [(float(e), v) for e,v in res['superconv'].items() if v['reached']]
     res['superconv_time_to_target'] = min(ok)[1]['time_s'] if ok else None
     if cuda:
-        with tempfile.TemporaryDirectory() as td: res['airbench94'] = summary(airbench_runs(d, a.seeds, Path(td)), a.target)
+        with tempfile.TemporaryDirectory() as td:
+            res['airbench94'] = summary(airbench_runs(d, a.seeds, Path(td)), a.target)
         ab = res['airbench94']
         res['ratio'] = res['superconv_time_to_target']/ab['time_s'] if ok and ab['reached'] else None
         print(f"airbench94: {ab['acc']:.2%} in {ab['time_s']:.2f}s; ratio {res['ratio']}", flush=True)
@@ -152,14 +163,18 @@ def main(argv=None):
 def report(r:dict)->str:
     f = lambda v: (f"{v['acc']:.2%}" + (f" ± {v['acc_se']:.2%}" if v['acc_se'] else '') + f" | {v['time_s']:.2f} s"
                    + (f" ± {v['time_se']:.2f}" if v['time_se'] else ''))
-    lines = [f"Time to {r['target']:.0%} CIFAR-10 test accuracy on {r['provenance']['device']} ({r['n_train']:,} training, {r['n_test']:,} test images; mean ± s.e. over seeds)", '',
+    lines = [f"Time to {r['target']:.0%} CIFAR-10 test accuracy on {r['provenance']['device']} ({r['n_train']:,} training, "
+             f"{r['n_test']:,} test images; mean ± s.e. over seeds)", '',
              '| arm | accuracy | time | seeds reaching |', '|---|---|---|---|']
-    for e,v in r['superconv'].items(): lines.append(f"| superconv, {e} epochs | {f(v)} | {v['seeds_reaching']}/{v['n']} |")
+    for e,v in r['superconv'].items():
+        lines.append(f"| superconv, {e} epochs | {f(v)} | {v['seeds_reaching']}/{v['n']} |")
     ab = r['airbench94']
-    lines.append(f"| airbench94 (9.9 epochs) | {f(ab)} | {ab['seeds_reaching']}/{ab['n']} |" if isinstance(ab, dict) else f"| airbench94 | {ab} | | |")
+    lines.append(f"| airbench94 (9.9 epochs) | {f(ab)} | {ab['seeds_reaching']}/{ab['n']} |" if isinstance(ab, dict)
+                 else f"| airbench94 | {ab} | | |")
     t = r['superconv_time_to_target']
     lines += ['', f"superconv's time to the target: {'not reached at any budget' if t is None else f'{t:.2f} s'}"
-              + (f"; {r['ratio']:.2f}× airbench94's" if r.get('ratio') else ''), '', 'superconv recipe: ' + ' '.join(r['recipe'].split())]
+              + (f"; {r['ratio']:.2f}× airbench94's" if r.get('ratio') else ''), '',
+              'superconv recipe: ' + ' '.join(r['recipe'].split())]
     return '\n'.join(lines) + '\n'
 
 if __name__ == '__main__': main()
