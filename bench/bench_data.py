@@ -10,7 +10,7 @@ import argparse, time
 from pathlib import Path
 from bench_loop import footer, write_outputs
 from superconv.data import get_dls
-from superconv.experiments import provenance
+from superconv.store import provenance
 
 def images_per_s(dl, n_batches, warmup=2):
     "Images/s over `n_batches` batches of `dl` (after `warmup` batches), restarting the epoch when it ends"

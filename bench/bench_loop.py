@@ -17,7 +17,8 @@ from fastai.vision.all import Learner, accuracy
 from superconv.schedules import paper_sgd
 from superconv.data import get_dls
 from superconv.models import get_model
-from superconv.experiments import provenance, SkipEpochValidation, exec_options
+from superconv.store import provenance
+from superconv.instruments import SkipEpochValidation, exec_options
 
 ITERS = {'resnet8': 10, 'resnet20': 6, 'resnet56': 3}   # timed iterations per fit: about 5 s each on 2 CPU cores
 CUDA_X = 8                                              # ×8 on a GPU (≤ 96 batches of 512: within CIFAR-10's 50k images)

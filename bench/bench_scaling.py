@@ -17,7 +17,8 @@ from bench_loop import PeakMemory, sync, WARMUP, CUDA_X, footer, write_outputs
 from superconv.schedules import paper_sgd
 from superconv.data import get_dls
 from superconv.models import get_model
-from superconv.experiments import provenance, SkipEpochValidation, exec_options
+from superconv.store import provenance
+from superconv.instruments import SkipEpochValidation, exec_options
 
 def learner(dls, model_name, device, cl):
     model = get_model(model_name).to(device)

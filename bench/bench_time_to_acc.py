@@ -64,7 +64,7 @@ def superconv_run(dls, d, epochs, seed, device, lr, n_test, bf16):
     from fastai.vision.all import Learner, CrossEntropyLossFlat, set_seed
     from airbench.utils import init_whitening_conv
     from superconv.schedules import paper_sgd
-    from superconv.experiments import SkipEpochValidation, exec_options, apply_exec
+    from superconv.instruments import SkipEpochValidation, exec_options, apply_exec
     set_seed(seed)
     mean,std = d['mean'].to(device),d['std'].to(device)
     xt = d['x_valid'][:n_test].to(device).float().div_(255).contiguous(memory_format=torch.channels_last)
@@ -129,7 +129,7 @@ def main(argv=None):
     a = p.parse_args(argv)
     if a.tiny: a.n_train,a.n_test,a.epochs,a.seeds,a.target = 1024,500,[6],1,0.2
     from superconv.data import load_tensors, get_dls
-    from superconv.experiments import provenance
+    from superconv.store import provenance
     t0,dev = time.time(),a.device
     cuda = torch.device(dev).type == 'cuda'
     d = load_tensors('cifar10')

@@ -27,7 +27,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT/'bench'))
 
 def env_stage(a, out):
-    from superconv.experiments import provenance
+    from superconv.store import provenance
     import fastai, fastcore
     r = dict(python=platform.python_version(), torch=torch.__version__, cuda=torch.version.cuda,
              fastai=fastai.__version__, fastcore=fastcore.__version__, cpus=os.cpu_count(),

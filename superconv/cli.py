@@ -59,7 +59,8 @@ def _list(a):
 def _switch(v): return {'auto': None, 'on': True, 'off': False}[v]
 
 def _run(a):
-    from superconv.suites import run_suite, report_suite
+    from superconv.suites import run_suite
+    from superconv.report import report_suite
     t = time.time()
     recs = run_suite(a.suite, a.scale, a.seeds, a.out, a.device, show=not a.quiet, dry_run=a.dry_run, minutes=a.minutes,
                      channels_last=_switch(a.channels_last), bf16=_switch(a.bf16), compile=a.compile or False)
@@ -70,15 +71,16 @@ def _run(a):
     print(report_suite(a.suite, a.scale, a.out))
 
 def _report(a):
-    from superconv.suites import report_suite
     from superconv.suites import SUITES
+    from superconv.report import report_suite
     from superconv.regime import REGIMES
     if a.suite in REGIMES and a.suite not in SUITES:   # a regime map by name: `superconv report arena` is `superconv map arena --report`
         return _map(argparse.Namespace(name=a.suite, out=a.out, report=True, no_plots=a.no_plots, device=None))
     print(report_suite(a.suite, a.scale, a.out, plots=not a.no_plots))
 
 def _lr_range(a):
-    from superconv.experiments import RunSpec, ResultStore, run_specs
+    from superconv.store import ResultStore
+    from superconv.experiments import RunSpec, run_specs
     from superconv.suites import results_dir
     spec = RunSpec(a.label, 'lr_range', n_iter=a.num_it, lr_min=a.start_lr, lr_max=a.end_lr, dataset=a.dataset, n_train=a.n_train,
                    bs=a.bs, model=a.model, bn_mom=None if a.model == 'lenet' else a.bn_mom, wd=a.wd, eval_every=a.val_every, n_val=a.n_val, seed=a.seed)
@@ -94,7 +96,8 @@ def _lr_range(a):
     print(f"plot: {f}")
 
 def _rerun(a):
-    from superconv.experiments import ResultStore, rerun, rerun_at_commit
+    from superconv.store import ResultStore
+    from superconv.experiments import rerun, rerun_at_commit
     st = ResultStore(a.store)
     if not st.path.exists(): raise FileNotFoundError(f"No results store at {st.path}")
     old = st.find(run_id=a.run_id)
@@ -129,7 +132,7 @@ def _docs(a):
 
 def _map(a):
     from superconv.regime import REGIMES, run_map, map_report
-    from superconv.experiments import ResultStore
+    from superconv.store import ResultStore
     from superconv.suites import results_dir
     if a.name not in REGIMES: raise ValueError(f"Unknown regime map {a.name!r}; choose one of: {', '.join(REGIMES)}")
     m,t = REGIMES[a.name],time.time()
@@ -142,7 +145,8 @@ def _map(a):
 
 def _tune(a):
     from superconv.tuning import tune_lr
-    from superconv.experiments import RunSpec, ResultStore
+    from superconv.store import ResultStore
+    from superconv.experiments import RunSpec
     from superconv.suites import results_dir
     spec = RunSpec(f'{a.schedule}-{a.n_train}-{a.n_iter}' if a.label is None else a.label, a.schedule, n_iter=a.n_iter, lr_max=a.grid[0],
                    dataset=a.dataset, n_train=a.n_train, n_valid=a.n_valid, bs=a.bs, model=a.model, wd=a.wd, mom=a.mom,
@@ -275,7 +279,7 @@ def main(argv:list|None=None)->int:
     args = get_parser().parse_args(argv)
     try: rc = args.func(args)
     except (ValueError, FileNotFoundError, TypeError, PermissionError, RuntimeError) as e:
-        from superconv.experiments import StoreLockedError
+        from superconv.store import StoreLockedError
         if isinstance(e, RuntimeError) and not isinstance(e, StoreLockedError): raise
         print(f"superconv: error: {e}", file=sys.stderr)
         return 2

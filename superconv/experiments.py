@@ -1,4 +1,4 @@
-"""Declarative run specs, a runner that trains them with fastai, an append-only results store with provenance, and reports that put our numbers next to the paper's.
+"""Declarative run specs, and the runner that trains them with fastai and stores one record each: single runs, resumable sweeps, time-boxed slices and reruns.
 
 Docs: https://superconv.github.io/superconv/experiments.html.md"""
 
@@ -7,38 +7,28 @@ Docs: https://superconv.github.io/superconv/experiments.html.md"""
 # %% ../nbs/05_experiments.ipynb #c37dae9a
 from __future__ import annotations
 import superconv   # first: its __init__ quiets a torch deprecation warning that importing fastai triggers
-import os, re, sys, math, json, time, hashlib, tempfile, platform, subprocess, fcntl, warnings
-from contextlib import contextmanager
-from copy import deepcopy
-from dataclasses import dataclass, asdict, replace
-from datetime import datetime, timezone
+import os, re, sys, math, json, time, hashlib, tempfile, subprocess
+from contextlib import contextmanager, nullcontext as contextlib_nullcontext
+from dataclasses import dataclass, asdict
 from pathlib import Path
 import numpy as np, torch
-import matplotlib.pyplot as plt
 from fastcore.all import *
 from fastai.learner import Learner
-from fastai.optimizer import SGD
 from fastai.metrics import accuracy
-from fastai.callback.core import Callback, CancelFitException, CancelValidException
 from fastai.callback.schedule import combined_cos
-from fastai.torch_core import set_seed, default_device, find_bs, num_distrib
-from fastai.distributed import DistributedDL
-from contextlib import nullcontext as contextlib_nullcontext
-import fastai, superconv
-from .data import get_dls, data_spec, VALID_SEED, CACHE_VERSION
+from fastai.torch_core import set_seed, default_device
+from .data import get_dls, data_spec, VALID_SEED
 from .models import get_model, MODELS
 from .schedules import *
 from .lr_range import evaluate, fixed_subset_dl
 from .hessian import HessianFreeLR
 from .checkpoint import Checkpointer, state_sha
+from .store import ResultStore, provenance, code_version, finite_or_null, SCHEMA_VERSION
+from .instruments import *
 
 # %% auto #0
-__all__ = ['FITS', 'SCHEDULES', 'CODE_GIT', 'SCHEMA_VERSION', 'RunSpec', 'git_info', 'device_name', 'code_version', 'provenance',
-           'SchemaError', 'check_record', 'StoreLockedError', 'ResultStore', 'EvalEvery', 'TrainClock',
-           'SkipEpochValidation', 'DivergenceGuard', 'DeadlineReached', 'Deadline', 'finite_or_null',
-           'recalibrated_eval', 'exec_options', 'BF16Autocast', 'PlainInput', 'apply_exec', 'run_spec', 'check_minutes',
-           'checkpoint_path', 'slice_order', 'run_specs', 'compare_records', 'spec_of', 'recorded_threads',
-           'torch_threads', 'rerun', 'rerun_at_commit', 'pct', 'runs_table', 'plot_curves']
+__all__ = ['FITS', 'SCHEDULES', 'RunSpec', 'run_spec', 'check_minutes', 'checkpoint_path', 'slice_order', 'run_specs',
+           'compare_records', 'spec_of', 'recorded_threads', 'torch_threads', 'rerun', 'rerun_at_commit']
 
 # %% ../nbs/05_experiments.ipynb #39ec6c6c
 def _moms3(spec): return (0.95, 0.85, 0.95) if spec.cyc_mom else (spec.mom,)*3
@@ -157,190 +147,6 @@ class RunSpec:
         d = {k:v for k,v in asdict(self).items() if not (k in _ADDED and v == _ADDED[k])}  # older records keep their ids
         return hashlib.sha1(json.dumps(d, sort_keys=True).encode()).hexdigest()[:12]
 
-# %% ../nbs/05_experiments.ipynb #d2f83df4
-def git_info(path=None)->dict:
-    "Commit and dirty flag of the git checkout holding `path` (default: the superconv package), if any"
-    path = Path(path or Path(superconv.__file__).parent)
-    try:
-        sha = subprocess.run(['git', 'rev-parse', 'HEAD'], cwd=path, capture_output=True, text=True, timeout=10)
-        if sha.returncode: return dict(git_sha=None, git_dirty=None)
-        dirty = subprocess.run(['git', 'status', '--porcelain', '--untracked-files=no'], cwd=path, capture_output=True, text=True, timeout=10)
-        return dict(git_sha=sha.stdout.strip(), git_dirty=bool(dirty.stdout.strip()))
-    except (OSError, subprocess.TimeoutExpired): return dict(git_sha=None, git_dirty=None)
-
-def device_name(device=None)->str:
-    "Human name of the training device"
-    device = torch.device(device or default_device())
-    if device.type == 'cuda': return torch.cuda.get_device_name(device)
-    return f"cpu ({os.cpu_count()} cores, {platform.machine()}, {torch.get_num_threads()} torch threads)"
-
-CODE_GIT = git_info()   # the commit of the code this process imported: a sweep's checkout may move on while it runs
-
-def code_version()->str:
-    "The code a checkpoint was written by: the commit, marked `+dirty` with uncommitted changes"
-    return f"{CODE_GIT['git_sha'] or 'unknown'}{'+dirty' if CODE_GIT['git_dirty'] else ''}"
-
-def provenance(device=None)->dict:
-    "Where and with what a result was produced (the commit is the one the code was imported from, `CODE_GIT`)"
-    import torchvision
-    return dict(**CODE_GIT, date=datetime.now(timezone.utc).isoformat(timespec='seconds'), python=platform.python_version(),
-                torch=torch.__version__, torchvision=torchvision.__version__, fastai=fastai.__version__, numpy=np.__version__,
-                superconv=superconv.__version__, data_cache=CACHE_VERSION, threads=torch.get_num_threads(), device=device_name(device),
-                host=platform.node(), argv=sys.argv[1:] if sys.argv and 'ipykernel' not in sys.argv[0] else [])
-
-# %% ../nbs/05_experiments.ipynb #09eab3ea
-SCHEMA_VERSION = 1
-_REQUIRED = {'schema': int, 'run_id': str, 'label': str, 'seed': int, 'spec': dict, 'status': str, 'final': dict,
-             'iterations': int, 'evals': dict, 'wall_s': (int, float), 'provenance': dict}
-
-class SchemaError(ValueError):
-    "A record does not have the shape of a superconv result"
-
-def check_record(rec:dict)->dict:
-    "`rec` if it is a valid result record, else one `SchemaError` naming what is wrong"
-    if not isinstance(rec, dict): raise SchemaError(f"A record must be a dict, got {type(rec).__name__}")
-    for k,t in _REQUIRED.items():
-        if k not in rec: raise SchemaError(f"Record is missing {k!r}")
-        if not isinstance(rec[k], t) or isinstance(rec[k], bool) and t is int: raise SchemaError(f"Record field {k!r} should be {t}, got {type(rec[k]).__name__}")
-    if rec['schema'] != SCHEMA_VERSION: raise SchemaError(f"Record schema {rec['schema']} is not {SCHEMA_VERSION}")
-    if rec['status'] not in ('ok', 'diverged'): raise SchemaError(f"Record status must be 'ok' or 'diverged', got {rec['status']!r}")
-    if 'test_acc' not in rec['final']: raise SchemaError("Record is missing 'final.test_acc'")
-    return rec
-
-# %% ../nbs/05_experiments.ipynb #46da22a8
-class StoreLockedError(RuntimeError):
-    "Another sweep is writing this store"
-
-_WARNED = set()   # (store, bad lines) already warned about in this process
-
-class ResultStore:
-    "Append-only JSON-lines file of run records"
-    def __init__(self, path): self.path = Path(path)
-    def __repr__(self): return f"ResultStore({str(self.path)!r}, {len(self.records())} records)"
-
-    def read(self)->tuple:
-        "(valid records, [(line number, problem)]) — bad lines are reported, never rewritten"
-        if self.path.is_dir(): raise ValueError(f"{self.path} is a folder, not a results store: name a .jsonl file in it")
-        if not self.path.exists(): return [],[]
-        good,bad = [],[]
-        for i,line in enumerate(self.path.read_text().splitlines(), 1):
-            if not line.strip(): continue
-            try: good.append(check_record(json.loads(line)))
-            except (json.JSONDecodeError, SchemaError) as e: bad.append((i, f"{e.__class__.__name__}: {e}"))
-        return good,bad
-
-    def records(self, warn:bool=True)->list:
-        "Valid records, warning once per process about the lines that are not"
-        good,bad = self.read()
-        key = (str(self.path.resolve()), tuple(i for i,_ in bad))
-        if bad and warn and key not in _WARNED:
-            _WARNED.add(key)
-            warnings.warn(f"{self.path}: skipped {len(bad)} unreadable line(s): " + '; '.join(f"line {i}: {m}" for i,m in bad[:3]))
-        return good
-
-    def done(self)->set: return {r['run_id'] for r in self.records()}
-    def find(self, **kw)->dict|None:
-        "The first record whose fields equal `kw`"
-        return first(self.records(), lambda r: all(r.get(k) == v for k,v in kw.items()))
-
-    def append(self, rec:dict):
-        "Append one record atomically (one write, fsync), after validating it"
-        try: line = json.dumps(check_record(rec), default=float, allow_nan=False) + '\n'   # strict JSON: no NaN, no Infinity
-        except ValueError as e: raise SchemaError(f"Record {rec.get('run_id')} holds a non-finite number ({e}); a diverged run stores null") from None
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        with open(self.path, 'a+b') as f:
-            fcntl.flock(f, fcntl.LOCK_EX)
-            try:
-                f.seek(0, os.SEEK_END)
-                if f.tell() > 0:
-                    f.seek(-1, os.SEEK_END)
-                    if f.read(1) != b'\n': line = '\n' + line   # a killed writer left half a line: start afresh
-                f.write(line.encode()); f.flush(); os.fsync(f.fileno())
-            finally: fcntl.flock(f, fcntl.LOCK_UN)
-
-    @contextmanager
-    def writer(self):
-        "Hold the store for one sweep; a second concurrent sweep gets `StoreLockedError`, an unwritable folder `PermissionError`"
-        lock = self.path.with_name(self.path.name + '.lock')
-        if self.path.is_dir(): raise ValueError(f"{self.path} is a folder, not a results store: name a .jsonl file in it")
-        made = [d for d in (self.path.parent, *self.path.parent.parents) if not d.exists()]
-        try:   # fail before any training, not when the first run is done
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            f = open(lock, 'a+')
-            if not os.access(self.path if self.path.exists() else self.path.parent, os.W_OK): raise PermissionError(13, 'Permission denied')
-        except OSError as e: raise PermissionError(f"Cannot write results to {self.path}: {e.strerror or e}") from None
-        try:
-            try: fcntl.flock(f, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            except BlockingIOError:
-                f.seek(0); who = f.read().strip()
-                raise StoreLockedError(f"Another sweep ({who or 'unknown process'}) is writing {self.path}; wait for it or use another --out") from None
-            f.seek(0); f.truncate(); f.write(f"pid {os.getpid()} on {platform.node()}"); f.flush()
-            yield self
-        finally:
-            f.close()
-            if not self.path.exists():   # nothing stored (refused, or nothing to do): leave no trace
-                lock.unlink(missing_ok=True)
-                for d in made:
-                    try: d.rmdir()
-                    except OSError: break
-
-# %% ../nbs/05_experiments.ipynb #fd5db4be
-class EvalEvery(Callback):
-    "Evaluate test loss and accuracy every `every` training iterations (and at the end of training)"
-    order,run_valid,ckpt_attrs = 65,False,('iters', 'losses', 'accs', 'eval_s')   # `ckpt_attrs`: what a checkpoint keeps
-    def __init__(self, every:int, total:int, dl=None): store_attr()
-    def before_fit(self):
-        self.iters,self.losses,self.accs,self.eval_s = L(),L(),L(),0.
-        self._dl = self.dl or self.dls.valid
-    def after_batch(self):
-        i = self.train_iter
-        if i % self.every == 0 or i == self.total:
-            t = time.perf_counter()
-            with self.learn.eval_weights(): l,a = evaluate(self.model, self._dl, self.loss_func)   # schedule-free: its averaged weights
-            self.eval_s += time.perf_counter()-t
-            self.iters.append(i); self.losses.append(l); self.accs.append(a)
-
-class TrainClock(Callback):
-    "Seconds spent in training batches, less the time `EvalEvery` took inside them"
-    order,ckpt_attrs = 66,('train_s', 'n_items')
-    def before_fit(self): self.train_s,self.n_items,self._t = 0.,0,None
-    def before_train(self): self._t = time.perf_counter()
-    def after_batch(self):
-        if self.training: self.n_items += find_bs(self.yb)
-    def after_train(self):
-        if self._t is not None: self.train_s += time.perf_counter()-self._t; self._t = None
-    def after_fit(self):
-        self.after_train()   # a fit cancelled inside an epoch (divergence, a deadline) never reached `after_train`
-        ev = getattr(self.learn, 'eval_every', None)
-        self.train_s -= ev.eval_s if ev is not None else 0.
-
-class SkipEpochValidation(Callback):
-    "Skip fastai's end-of-epoch validation: `EvalEvery` measures the test set on the iteration grid instead"
-    order = 1
-    def before_validate(self): raise CancelValidException()
-
-class DivergenceGuard(Callback):
-    "Stop training when the loss is NaN or infinite, recording the iteration"
-    order,ckpt_attrs = 64,('diverged_at',)
-    def before_fit(self): self.diverged_at = None
-    def after_loss(self):
-        if self.training and not torch.isfinite(self.loss).all():
-            self.diverged_at = self.train_iter; raise CancelFitException()
-
-# %% ../nbs/05_experiments.ipynb #bce283ca
-class DeadlineReached(RuntimeError):
-    "A run stopped by its wall-clock deadline before it finished (it is not stored)"
-    def __init__(self, label:str, iteration:int, n_iter:int, saved:bool=False):
-        store_attr(); super().__init__(f"{label}: stopped by the deadline at iteration {iteration:,} of {n_iter:,}"
-                                       + ("; checkpoint saved, it resumes there next time" if saved else "; not stored, it reruns next time"))
-
-class Deadline(Callback):
-    "Stop training at wall-clock time `at` (seconds since the epoch, as `time.time()`), remembering the iteration reached"
-    order = 0
-    def __init__(self, at:float): self.at,self.stopped_at = at,None
-    def before_batch(self):
-        if self.training and time.time() >= self.at: self.stopped_at = self.train_iter; raise CancelFitException()
-
 # %% ../nbs/05_experiments.ipynb #8f344719
 def _opt_func(spec):
     "Momentum SGD with Caffe's L2 weight decay; for `schedule_free`, the `schedulefree` package's SGD (warm-up `pct_warm`)"
@@ -356,76 +162,6 @@ def _resolve_lrs(spec, store):
     if rec is None: raise ValueError(f"{spec.label}: takes its LRs from range test {spec.lr_from!r}, which is not in the store yet; run it first")
     lo,hi = rec['suggest']
     return lo, hi
-
-# %% ../nbs/05_experiments.ipynb #9cf65622
-def finite_or_null(o):
-    "`o` with every NaN or infinite float replaced by `None`: what a diverged run could not measure is stored as null"
-    if isinstance(o, dict): return {k: finite_or_null(v) for k,v in o.items()}
-    if isinstance(o, (list, tuple)): return type(o)(finite_or_null(v) for v in o)
-    if isinstance(o, (float, np.floating)) and not np.isfinite(o): return None
-    return o
-
-# %% ../nbs/05_experiments.ipynb #1b2f6485
-@torch.no_grad()
-def recalibrated_eval(model, train_dl, val_dl, loss_func, n_batches:int=20)->tuple|list|None:
-    "(loss, accuracy) on `val_dl` (a list of loaders: one pair each) after re-estimating BatchNorm statistics on `n_batches` training batches; the model is left as it was"
-    if not any(isinstance(m, torch.nn.modules.batchnorm._BatchNorm) and m.track_running_stats for m in model.modules()): return None
-    state,was = deepcopy(model.state_dict()),model.training
-    try:
-        recompute_bn(model, train_dl, n_batches)
-        if isinstance(val_dl, (list, tuple)): return [evaluate(model, dl, loss_func) for dl in val_dl]
-        return evaluate(model, val_dl, loss_func)
-    finally: model.load_state_dict(state); model.train(was)
-
-# %% ../nbs/05_experiments.ipynb #2e46d5bd
-def exec_options(device, model:str, channels_last:bool|None=None, bf16:bool|None=None, compile:bool|str=False)->dict:
-    "The speed switches of a run of `model` on `device`; `None` picks the automatic default"
-    cuda = torch.device(device).type == 'cuda'
-    if not isinstance(compile, (bool, str)): raise ValueError(f"compile must be True, False or a torch.compile backend name, got {compile!r}")
-    return dict(channels_last=(cuda or model != 'lenet') if channels_last is None else bool(channels_last),
-                bf16=cuda if bf16 is None else bool(bf16), compile=compile)
-
-class BF16Autocast(Callback):
-    "bf16 autocast of the forward pass and loss on the model's device (CPU included; fastai's `MixedPrecision` is CUDA-only)"
-    order = 10
-    def before_batch(self):
-        self.ctx = torch.autocast(next(self.model.parameters()).device.type, dtype=torch.bfloat16); self.ctx.__enter__()
-    def _exit(self):
-        if getattr(self, 'ctx', None) is not None: self.ctx.__exit__(None, None, None); self.ctx = None
-    def after_loss(self): self._exit()
-    def after_cancel_batch(self): self._exit()
-    def after_fit(self): self._exit()
-
-class PlainInput(torch.nn.Module):
-    "Call `model` with plain tensors: `torch.compile` recurses forever on fastai's tensor subclasses (`TensorImage`)"
-    def __init__(self, model): super().__init__(); self.model = model
-    def forward(self, x): return self.model(x.as_subclass(torch.Tensor) if type(x) is not torch.Tensor else x)
-
-def apply_exec(learn:Learner, opts:dict)->Learner:
-    "Set `learn` up with the switches `opts` (from `exec_options`): bf16 autocast and `torch.compile`"
-    if opts['bf16']:
-        if next(learn.model.parameters()).device.type == 'cuda': learn.to_bf16()
-        else: learn.add_cb(BF16Autocast())
-    if opts['compile']:
-        learn.model = PlainInput(torch.compile(learn.model, **({'backend': opts['compile']} if isinstance(opts['compile'], str) else {})))
-    return learn
-
-# %% ../nbs/05_experiments.ipynb #be389034
-@patch
-def _broadcast(self:DistributedDL, t, rank):
-    "Broadcast `t` from `rank`: on CUDA for `nccl` (as fastai does), on the CPU for `gloo` (fastai always uses CUDA)"
-    t = torch.as_tensor(t, dtype=torch.long, device='cuda' if torch.distributed.get_backend() == 'nccl' else 'cpu')
-    torch.distributed.broadcast(t, rank)
-    return t.cpu().tolist()
-
-@patch
-@contextmanager
-def ddp_ctx(self:Learner,
-            sync_bn:bool|None=None): # Replace BatchNorm by `SyncBatchNorm` (`None`: on CUDA only)
-    "fastai's `distrib_ctx` when launched on several processes (`torchrun`, `accelerate launch`), on GPUs or CPUs; nothing in one process"
-    if num_distrib() < 2: yield self; return
-    cuda = next(self.model.parameters()).device.type == 'cuda'
-    with self.distrib_ctx(sync_bn=cuda if sync_bn is None else sync_bn, **({} if cuda else dict(cpu=True))): yield self
 
 # %% ../nbs/05_experiments.ipynb #0cd22c32
 def run_spec(spec:RunSpec, # The run
@@ -597,7 +333,8 @@ def rerun(record:dict|str, # A stored record, or its `run_id` in `store`
 
 # %% ../nbs/05_experiments.ipynb #c735de56
 _AT_COMMIT = """import sys, json, torch
-from superconv.experiments import run_spec, spec_of, ResultStore
+from superconv.store import ResultStore
+from superconv.experiments import run_spec, spec_of
 rec = json.loads(open(sys.argv[1]).read())
 if int(sys.argv[4]): torch.set_num_threads(int(sys.argv[4]))
 new = run_spec(spec_of(rec), ResultStore(sys.argv[2]), device=sys.argv[3] or None, **(rec.get('exec') or {}))
@@ -629,40 +366,3 @@ def rerun_at_commit(record:dict, store:ResultStore, # The record and the store i
             new = json.loads(out.read_text())
         finally: _git(repo, 'worktree', 'remove', '--force', str(wt))
     return compare_records(record, new)
-
-# %% ../nbs/05_experiments.ipynb #998171ce
-def pct(x:float, sign:str='%')->str:
-    "Fraction `x` as a percentage with one decimal, rounded once from the same number everywhere (0.5175 → '51.8%', never 51.7 here and 51.8 there)"
-    return f"{round(100*float(x), 9):.1f}{sign}"
-
-# %% ../nbs/05_experiments.ipynb #4890bf87
-def runs_table(records:list, paper:dict|None=None):
-    "Mean ± std of final test accuracy per label over seeds, with the paper's number (for the label, or its family: `step-400` → `step`) beside it"
-    import pandas as pd
-    rows = {}
-    for r in records: rows.setdefault(r['label'], []).append(r)
-    out = []
-    for label,rs in rows.items():
-        accs = np.array([r['final']['test_acc'] for r in rs])*100
-        fam,_,budget = label.rpartition('-')   # `step-400` is compared with the paper's `step`
-        p = (paper or {}).get(label, (paper or {}).get(fam) if budget.isdigit() else None)
-        out.append(dict(run=label, schedule=rs[0]['spec']['schedule'], iterations=int(np.median([r['iterations'] for r in rs])),
-                        seeds=len(rs), ours=f"{pct(accs.mean()/100, '')} ± {pct(accs.std(ddof=1)/100, '')}" if len(accs) > 1 else pct(accs[0]/100, ''),
-                        ours_mean=accs.mean(), paper=p, diff=None if p is None else accs.mean()-p,
-                        diverged=sum(r['status'] == 'diverged' for r in rs)))
-    return pd.DataFrame(out)
-
-def plot_curves(records:list, ax=None, labels=None, title=None):
-    "Test accuracy against iteration, mean over seeds per label (the paper's Fig. 1a style)"
-    if ax is None: _,ax = plt.subplots(figsize=(7,4))
-    groups = {}
-    for r in records:
-        if r['spec']['schedule'] != 'lr_range' and (labels is None or r['label'] in labels): groups.setdefault(r['label'], []).append(r)
-    for label,rs in groups.items():
-        its = rs[0]['evals']['iter']
-        accs = np.array([r['evals']['acc'] for r in rs if r['evals']['iter'] == its])
-        m = accs.mean(0); ax.plot(its, m, label=f"{label} ({len(accs)} seed{'s'*(len(accs) > 1)})")
-        if len(accs) > 1: ax.fill_between(its, accs.min(0), accs.max(0), alpha=0.2)
-    ax.set_xlabel('iteration'); ax.set_ylabel('test accuracy'); ax.legend(fontsize=8)
-    if title: ax.set_title(title)
-    return ax

@@ -10,7 +10,8 @@ from dataclasses import dataclass, replace, asdict
 import numpy as np
 import matplotlib.pyplot as plt
 from fastcore.all import *
-from .experiments import RunSpec, ResultStore, run_specs, spec_of
+from .store import ResultStore
+from .experiments import RunSpec, run_specs, spec_of
 from .tuning import tune_lr, trial_spec, check_grid, round_lr, TuneResult
 
 # %% auto #0

@@ -8,18 +8,13 @@ Docs: https://superconv.github.io/superconv/suites.html.md"""
 from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from fractions import Fraction
-import numpy as np
 from fastcore.all import *
-from .experiments import RunSpec, ResultStore, run_specs, runs_table, plot_curves, pct
-from .lr_range import LRRangeResult
+from .store import ResultStore
+from .experiments import RunSpec, run_specs
 
 # %% auto #0
 __all__ = ['SUITES', 'PAPER', 'PAPER_STEP', 'PAPER_CLR', 'CPU', 'GPU_IMG_S', 'RESULTS_ENV', 'Suite', 'cpu_range', 'cpu_1cycle',
-           'cpu_step', 'gpu_minutes', 'results_dir', 'suite_store', 'dry_run_spec', 'run_suite', 'summarize',
-           'run_on_gpu', 'budget_curves', 'headline', 'headline_text', 'plot_budgets', 'plateau', 'plateau_text',
-           'sweep_gaps', 'budget_gaps', 'crossing', 'sweep_curves', 'paper_sweep', 'plot_sweep', 'mean_diff',
-           'gap_stats', 'markdown_table', 'report_suite']
+           'cpu_step', 'gpu_minutes', 'results_dir', 'suite_store', 'dry_run_spec', 'run_suite', 'run_on_gpu']
 
 # %% ../nbs/06_suites.ipynb #98f95b9d
 @dataclass
@@ -290,11 +285,6 @@ def run_suite(name:str, scale:str='cpu', seeds:int=3, out=None, device=None, sho
     if dry_run: specs,st = [dry_run_spec(s) for s in specs],ResultStore(st.path.with_name(f'{name}-{scale}-dryrun.jsonl'))
     return run_specs(specs, st, device=device, show=show, minutes=minutes, **exec_kw)
 
-def summarize(name:str, scale:str='cpu', out=None):
-    "Table of suite `name` at `scale`: ours (mean ± std over seeds) beside the paper's number"
-    s = SUITES[name] if name in SUITES else suite_store(name)   # raises the unknown-suite error
-    return runs_table(suite_store(name, scale, out).records(), s.paper)
-
 # %% ../nbs/06_suites.ipynb #73c703e7
 def run_on_gpu(name:str, scale:str='paper', seeds:int=3, out=None, **kw)->list|None:
     "Run suite `name` at `scale` on the GPU; without one, print one line saying so and return `None`"
@@ -303,194 +293,3 @@ def run_on_gpu(name:str, scale:str='paper', seeds:int=3, out=None, **kw)->list|N
         return print(f"no GPU here: this cell runs the {scale}-scale {name!r} suite on a GPU (`superconv run {name} --scale {scale}`); "
                      "the CPU results are above")
     return run_suite(name, scale, seeds, out, device='cuda', **kw)
-
-# %% ../nbs/06_suites.ipynb #5634f8e9
-def _is_budget(s:str)->bool: return s.isdigit() or (s[-1:] == 'k' and s[:-1].replace('.', '', 1).isdigit())
-
-def budget_curves(records:list)->dict:
-    "{family: {iterations: [final test accuracies over seeds]}} for runs labelled `family-iterations` (`step-400`, `inv-10k`)"
-    res = {}
-    for r in records:
-        fam,_,b = r['label'].rpartition('-')
-        if r['spec']['schedule'] == 'lr_range' or not _is_budget(b): continue
-        res.setdefault(fam, {}).setdefault(r['spec']['n_iter'], []).append(r['final']['test_acc'])
-    return {f:dict(sorted(c.items())) for f,c in res.items()}
-
-def headline(records:list, fast:str='1cycle', slow:str='step', paper_fraction:float|None=1/8)->dict|None:
-    "The fewest iterations at which `fast` matches `slow`'s best mean accuracy, and that as a fraction of `slow`'s iterations"
-    c = budget_curves(records)
-    if fast not in c or slow not in c: return None
-    mean = lambda v: float(np.mean(v))
-    b_slow,best = max(c[slow].items(), key=lambda kv: mean(kv[1]))
-    best = mean(best)
-    hit = first(b for b,v in c[fast].items() if mean(v) >= best)
-    return dict(slow_best=best, slow_iters=b_slow, fast_iters=hit, fraction=None if hit is None else hit/b_slow,
-                fast_best=max(mean(v) for v in c[fast].values()), paper_fraction=paper_fraction)
-
-def _frac(x:float)->str: return str(Fraction(x).limit_denominator(100))   # 0.125 → '1/8'
-
-def headline_text(h:dict, fast:str='1cycle', slow:str='step')->str:
-    "`headline` in one sentence, with the paper's fraction beside it (where `headline` has one)"
-    if h is None: return ''
-    base = f"{slow} reached its best mean test accuracy, {pct(h['slow_best'])}, at {h['slow_iters']:,} iterations"
-    pf = h.get('paper_fraction')
-    if h['fast_iters'] is None:
-        return f"{base}; {fast} did not reach it at any budget (its best mean: {pct(h['fast_best'])})." + (f" The paper: {_frac(pf)} of the iterations." if pf else '')
-    return f"{base}; {fast} matched it at {h['fast_iters']:,} iterations, {h['fraction']:.2g} of them" + (f" (the paper: {_frac(pf)} = {pf:.3g})." if pf else '.')
-
-def plot_budgets(records:list, ax=None, title=None, fast:str='1cycle', slow:str='step',
-                 mark:bool=True, # Mark `slow`'s best, and the budget at which the paper's fraction would put `fast` there
-                 paper_fraction:float|None=1/8):
-    "Final test accuracy against iterations per schedule family (mean ± std over seeds, log x)"
-    import matplotlib.pyplot as plt
-    if ax is None: _,ax = plt.subplots(figsize=(7,4))
-    curves = budget_curves(records)
-    for fam,c in curves.items():
-        its = list(c); m = np.array([np.mean(v) for v in c.values()]); sd = np.array([np.std(v, ddof=1) if len(v) > 1 else 0 for v in c.values()])
-        ax.errorbar(its, m, yerr=sd, marker='o', capsize=3, label=f"{fam} ({(k := max(len(v) for v in c.values()))} seed{'s'*(k > 1)})")
-    h = headline(records, fast, slow, paper_fraction) if mark else None
-    if h is not None:
-        ax.axhline(h['slow_best'], color='grey', ls=':', lw=1, label=f"{slow}'s best: {h['slow_best']:.1%} at {h['slow_iters']:,} iterations")
-        if paper_fraction: ax.axvline(pb := h['slow_iters']*paper_fraction, color='grey', ls='--', lw=1,
-                                      label=f"{_frac(paper_fraction)} of those ({pb:,.0f}): where the paper's {fast} got there")
-    ticks = sorted({b for c in curves.values() for b in c})
-    ax.set_xscale('log'); ax.set_xticks(ticks, [f'{b:,}' for b in ticks]); ax.xaxis.set_minor_formatter('')
-    ax.set_xlabel('training iterations'); ax.set_ylabel('final test accuracy'); ax.legend(fontsize=8)
-    if title: ax.set_title(title)
-    return ax
-
-# %% ../nbs/06_suites.ipynb #68edc255
-def plateau(records:list, family:str='step', tol:float=0.01)->dict|None:
-    "Did `family` plateau: are the mean accuracies at its two largest budgets within `tol` of each other?"
-    c = budget_curves(records).get(family, {})
-    if len(c) < 2: return None
-    (b0,v0),(b1,v1) = list(c.items())[-2:]
-    d = float(np.mean(v1) - np.mean(v0))
-    return dict(family=family, budgets=(b0, b1), diff=d, plateaued=abs(d) <= tol, tol=tol)
-
-def plateau_text(p:dict)->str:
-    "`plateau` in one sentence"
-    if p is None: return ''
-    (b0,b1),d = p['budgets'],p['diff']
-    return (f"{p['family']} at its two largest budgets, {b0:,} and {b1:,} iterations: {d*100:+.1f} points — " +
-            (f"it plateaued (within {p['tol']*100:g} point)." if p['plateaued'] else
-             f"it did not plateau inside the sweep ({'still climbing' if d > 0 else 'falling'}; more than {p['tol']*100:g} point)."))
-
-def sweep_gaps(curves:dict, fast:str='1cycle', slow:str='step')->dict:
-    "{value: mean accuracy of `fast` − mean of `slow`} at each value both families ran"
-    if fast not in curves or slow not in curves: return {}
-    return {x: float(np.mean(curves[fast][x]) - np.mean(curves[slow][x])) for x in curves[fast] if x in curves[slow]}
-
-def budget_gaps(records:list, fast:str='1cycle', slow:str='step')->dict:
-    "{iterations: mean accuracy of `fast` − mean of `slow`} at every budget both families ran"
-    return sweep_gaps(budget_curves(records), fast, slow)
-
-def crossing(gaps:dict)->tuple|None:
-    "The first two neighbouring budgets between which the gap changes sign (where the two curves cross), or None"
-    bs = list(gaps)
-    return first((a,b) for a,b in zip(bs, bs[1:]) if np.sign(gaps[a]) != np.sign(gaps[b]))
-
-# %% ../nbs/06_suites.ipynb #81541955
-def _family(r)->str: return r['label'].split('-')[0] + (' (cyclical momentum)' if r['spec'].get('cyc_mom') else '')
-
-def sweep_curves(records:list, key:str, family=_family)->dict:
-    "{family: {value of `spec[key]`: [final test accuracies over seeds]}}, range tests left out"
-    res = {}
-    for r in records:
-        if r['spec']['schedule'] == 'lr_range': continue
-        res.setdefault(family(r), {}).setdefault(r['spec'][key], []).append(r['final']['test_acc'])
-    return {f:dict(sorted(c.items(), key=lambda kv: (isinstance(kv[0], str), kv[0]))) for f,c in res.items()}
-
-def paper_sweep(suite)->dict:
-    "The paper's numbers of `suite` as sweep curves (accuracies as fractions), from `Suite.paper_x`"
-    res = {}
-    for label,x in suite.paper_x.items():
-        if label in suite.paper: res.setdefault(label.split('-')[0], {})[x] = [suite.paper[label]/100]
-    return {f:dict(sorted(c.items())) for f,c in res.items()}
-
-def plot_sweep(curves:dict, key:str, ax=None, title=None, logx:bool|None=None, marker='o', ls='-', suffix=''):
-    "Final test accuracy against the swept setting `key`, one line per family (mean ± std over seeds)"
-    import matplotlib.pyplot as plt
-    if ax is None: _,ax = plt.subplots(figsize=(7,4))
-    xs = [x for c in curves.values() for x in c]
-    for fam,c in curves.items():
-        m = [np.mean(v) for v in c.values()]; sd = [np.std(v, ddof=1) if len(v) > 1 else 0 for v in c.values()]
-        ax.errorbar([str(x) if isinstance(x, str) else x for x in c], m, yerr=sd, marker=marker, ls=ls, capsize=3,
-                    label=f"{fam}{suffix} ({max(len(v) for v in c.values())} seeds)" if not suffix else f"{fam}{suffix}")
-    if logx is None: logx = all(isinstance(x, (int, float)) and x > 0 for x in xs) and max(xs) / min(xs) > 20
-    if logx: ax.set_xscale('log')
-    ax.set_xlabel(key); ax.set_ylabel('final test accuracy'); ax.legend(fontsize=8)
-    if title: ax.set_title(title)
-    return ax
-
-def mean_diff(a:list, b:list)->tuple:
-    "(mean of `a` − mean of `b`, standard error of that difference) in points, for accuracies given as fractions; NaN error below 2 values each"
-    a,b = np.array(a, dtype=float)*100, np.array(b, dtype=float)*100
-    se = float(np.sqrt(a.var(ddof=1)/len(a) + b.var(ddof=1)/len(b))) if len(a) > 1 and len(b) > 1 else float('nan')
-    return float(a.mean() - b.mean()), se
-
-def gap_stats(curves:dict, fast:str='1cycle', slow:str='step')->dict:
-    "{value: `mean_diff` of `fast` against `slow`} at each value both families ran"
-    return {x: mean_diff(curves[fast][x], curves[slow][x]) for x in curves.get(fast, {}) if x in curves.get(slow, {})}
-
-# %% ../nbs/06_suites.ipynb #5f0b6eec
-def markdown_table(df,
-                   diff:bool=False # A difference column: only where our settings are the paper's (paper scale)
-                  )->str:
-    "A results table as markdown: ours (mean ± std over seeds) beside the paper's number"
-    cols = ['run', 'schedule', 'iterations', 'seeds', 'ours', 'paper', *(['diff'] if diff else []), 'diverged']
-    fmt = lambda c,v: ('–' if v is None or v != v else f"{v:.1f}" if c == 'paper' else f"{v:+.1f}") if c in ('paper', 'diff') else str(v)
-    head = {'ours': 'ours (test acc. %)', 'paper': "paper (test acc. %)" if diff else "paper, its own settings (test acc. %)"}
-    lines = ['| ' + ' | '.join(head.get(c, c) for c in cols) + ' |', '|' + '---|'*len(cols)]
-    lines += ['| ' + ' | '.join(fmt(c, r[c]) for c in cols) + ' |' for r in df.to_dict('records')]
-    return '\n'.join(lines)
-
-def report_suite(name:str, scale:str='cpu', out=None, plots:bool=True)->str:
-    "Markdown report of suite `name` at `scale`, writing its plots (PNG) beside the store"
-    s = SUITES[name] if name in SUITES else suite_store(name)
-    st = suite_store(name, scale, out)
-    recs = st.records()
-    if not recs: raise FileNotFoundError(f"No results for {name} at scale {scale} in {st.path}; run `superconv run {name} --scale {scale}` first")
-    text = [f"## {s.title} — {scale} scale", '', f"Claim: {s.claim}", '', markdown_table(runs_table(recs, s.paper), diff=scale == 'paper'), '',
-            f"Paper numbers: {s.paper_note or 'the paper'}." if s.paper else "Paper numbers: none verified for this suite.",
-            f"Shrunk at this scale: {s.shrunk.get(scale, '–')}."]
-    base = s.baseline
-    h = headline(recs, slow=base, paper_fraction=s.paper_fraction)
-    if h is not None: text += ['', f"Headline: {headline_text(h, slow=base)}"]
-    p,bg = plateau(recs, family=base),budget_gaps(recs, slow=base)
-    if p is not None: text += ['', f"Baseline: {plateau_text(p)}"]
-    if bg:
-        cx = crossing(bg)
-        text += ['', f"1cycle − {base} at equal budgets, mean final test accuracy: " + ', '.join(f"{b:,} iterations: {g*100:+.1f} points" for b,g in bg.items()) +
-                 ('.' if len(bg) < 2 else f"; the curves cross between {cx[0]:,} and {cx[1]:,} iterations." if cx
-                  else f"; the curves do not cross between {min(bg):,} and {max(bg):,} iterations.")]
-    gaps = sweep_gaps(sweep_curves(recs, s.sweep)) if s.sweep else {}
-    if gaps: text += ['', f"1cycle − step, mean final test accuracy at each {s.sweep}: " +
-                      ', '.join(f"{x}: {g*100:+.1f} points" for x,g in gaps.items()) + '.']
-    rng = [r for r in recs if r['spec']['schedule'] == 'lr_range']
-    for r in rng: text.append(f"Range test {r['label']}: {r['verdict']} Suggested (lr_min, lr_max) = ({r['suggest'][0]:.3g}, {r['suggest'][1]:.3g}).")
-    if plots:
-        import matplotlib; matplotlib.use('Agg', force=False)
-        import matplotlib.pyplot as plt
-        if len(rng) < len(recs):
-            fig,ax = plt.subplots(figsize=(7,4)); plot_curves(recs, ax=ax, title=f"{s.title}\n{scale} scale")
-            fig.tight_layout(); fig.savefig(st.path.with_name(f'{name}-{scale}-curves.png'), dpi=100); plt.close(fig)
-            text.append(f"Plot: {st.path.with_name(f'{name}-{scale}-curves.png')}")
-        if len(budget_curves(recs)) > 1 and any(len(c) > 1 for c in budget_curves(recs).values()):
-            f = st.path.with_name(f'{name}-{scale}-budgets.png')
-            fig,ax = plt.subplots(figsize=(7,4)); plot_budgets(recs, ax=ax, slow=base, paper_fraction=s.paper_fraction, title=f"{s.title}\n{scale} scale: final accuracy vs budget")
-            fig.tight_layout(); fig.savefig(f, dpi=100); plt.close(fig)
-            text.append(f"Plot: {f}")
-        if s.sweep and sweep_curves(recs, s.sweep):
-            ps = paper_sweep(s); f = st.path.with_name(f'{name}-{scale}-sweep.png')
-            fig,axs = plt.subplots(1, 1 + bool(ps), figsize=(6 + 5*bool(ps), 4), squeeze=False)
-            plot_sweep(sweep_curves(recs, s.sweep), s.sweep, ax=axs[0,0], title=f"{s.title}\nours, {scale} scale")
-            if ps: plot_sweep(ps, s.sweep, ax=axs[0,1], title="the paper (one run each)", marker='s', ls='--', suffix=' (paper)')
-            fig.tight_layout(); fig.savefig(f, dpi=100); plt.close(fig)
-            text.append(f"Plot: {f}")
-        for r in rng:
-            fig,ax = plt.subplots(figsize=(6,4)); LRRangeResult.from_dict(r['range']).plot(ax=ax, title=f"LR range test: {r['label']} ({scale})")
-            f = st.path.with_name(f"{name}-{scale}-range-{r['label']}.png")
-            fig.tight_layout(); fig.savefig(f, dpi=100); plt.close(fig)
-            text.append(f"Plot: {f}")
-    return '\n'.join(text)

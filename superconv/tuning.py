@@ -9,7 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 import numpy as np
 from fastcore.all import *
-from .experiments import RunSpec, ResultStore, run_specs, SCHEDULES
+from .store import ResultStore
+from .experiments import RunSpec, run_specs, SCHEDULES
 
 # %% auto #0
 __all__ = ['TUNABLE', 'trial_spec', 'tune_score', 'check_grid', 'check_tunable', 'round_lr', 'TuneResult', 'tune_lr']

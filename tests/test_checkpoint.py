@@ -5,7 +5,8 @@ from conftest import ROOT
 
 RUN = """
 import sys
-from superconv.experiments import RunSpec, ResultStore, run_specs
+from superconv.store import ResultStore
+from superconv.experiments import RunSpec, run_specs
 spec = RunSpec('killed', 'paper_1cycle', n_iter=64, lr_max=1., eval_every=8, model='resnet8', n_train=512, bs=64, n_val=500)
 run_specs([spec], ResultStore(sys.argv[1]), device='cpu', checkpoint_iters=int(sys.argv[2]) or None,
           checkpoint_min=None, verbose=False)
@@ -44,7 +45,8 @@ def test_sigkill_at_random_moments_then_resume_equals_uninterrupted(archives, tm
 def test_time_box_stops_a_real_suite_at_a_checkpoint_and_the_next_call_finishes_it(archives, tmp_path):
     "`run_suite('demo', minutes=…)`: its shortest pending run stops at a saved epoch end before the deadline; the next call finishes it"
     from superconv.suites import SUITES, run_suite, suite_store
-    from superconv.experiments import run_specs, checkpoint_path, ResultStore
+    from superconv.store import ResultStore
+    from superconv.experiments import run_specs, checkpoint_path
     rng_spec,one,_ = SUITES['demo'].specs('cpu', 1)                  # range test, 1cycle-150 (19 iterations a epoch), step-300
     a = ResultStore(tmp_path/'a'/'whole.jsonl'); rng_rec,whole = run_specs([rng_spec, one], a, device='cpu', checkpoint_min=None)
     st = suite_store('demo', 'cpu', tmp_path/'b'); st.path.parent.mkdir(parents=True); st.path.write_text(a.path.read_text().splitlines()[0]+'\n')

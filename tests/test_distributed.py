@@ -8,7 +8,7 @@ SCRIPT = textwrap.dedent('''
     from fastai.torch_core import rank_distrib, num_distrib
     from superconv.data import get_dls
     from superconv.models import get_model
-    from superconv.experiments import ddp_ctx   # patches Learner
+    from superconv.instruments import ddp_ctx   # patches Learner
     torch.manual_seed(0)
     dls = get_dls('cifar10', bs=32, n_train=256, device='cpu')   # 8 training batches
     learn = Learner(dls, get_model('resnet8'))

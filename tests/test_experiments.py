@@ -3,12 +3,16 @@ import os, signal, subprocess, sys, time
 import pytest
 from dataclasses import replace
 from superconv.experiments import *
+from superconv.store import *
+from superconv.instruments import *
 from conftest import SUPERCONV
 
 TINY = dict(model='resnet8', n_train=1_024, n_val=500, bs=512, bn_mom=0.2)
 SPECS = [RunSpec(f'step-{i}', 'step', n_iter=5, lr_max=0.1*(i+1), eval_every=5, **TINY) for i in range(4)]
 SWEEP = f"""
 from superconv.experiments import *
+from superconv.store import *
+from superconv.instruments import *
 specs = [RunSpec(f'step-{{i}}', 'step', n_iter=5, lr_max=0.1*(i+1), eval_every=5, **{TINY!r}) for i in range(4)]
 run_specs(specs, ResultStore(__import__('sys').argv[1]), device='cpu', verbose=False)
 """
@@ -107,7 +111,8 @@ def test_cli_rerun_of_a_folder_one_line(tmp_path):
     assert r.returncode == 2 and r.stderr.strip().splitlines() == [f"superconv: error: {tmp_path} is a folder, not a results store: name a .jsonl file in it"]
 
 def test_report_plots_sweep_with_paper_panel_and_gaps(archives, tmp_path):
-    from superconv.suites import report_suite, suite_store
+    from superconv.suites import suite_store
+    from superconv.report import report_suite
     specs = [RunSpec(f'{k}-{n//512}', 'step', n_iter=5, lr_max=lr, eval_every=5, seed=s, **{**TINY, 'n_train': n})
              for n in (1_024, 1_536) for k,lr in (('step', 0.1), ('1cycle', 0.3)) for s in (0, 1)]
     run_specs(specs, suite_store('data_size', out=tmp_path), device='cpu', verbose=False)
