@@ -27,40 +27,102 @@ from .store import ResultStore, provenance, code_version, finite_or_null, SCHEMA
 from .instruments import *
 
 # %% auto #0
-__all__ = ['FITS', 'SCHEDULES', 'RunSpec', 'run_spec', 'check_minutes', 'checkpoint_path', 'slice_order', 'run_specs',
-           'compare_records', 'spec_of', 'recorded_threads', 'torch_threads', 'rerun', 'rerun_at_commit']
+__all__ = ['FITS', 'SCHEDULES', 'RunSpec', 'learner_for', 'run_spec', 'check_minutes', 'checkpoint_path', 'slice_order',
+           'run_specs', 'compare_records', 'spec_of', 'recorded_threads', 'torch_threads', 'rerun', 'rerun_at_commit']
 
-# %% ../nbs/05_experiments.ipynb #39ec6c6c
+# %% ../nbs/05_experiments.ipynb #d77c8d84
 def _moms3(spec): return (0.95, 0.85, 0.95) if spec.cyc_mom else (spec.mom,)*3
 
 def _paper_1cycle(learn, spec, lo, hi, cbs):
     learn.fit_paper_one_cycle(n_iter=spec.n_iter, lr_max=hi, lr_min=lo, pct_ann=spec.pct_ann, final_div=spec.final_div,
                               moms=_moms3(spec) if spec.cyc_mom else spec.mom, cbs=cbs)
-def _fastai_1cycle(learn, spec, lo, hi, cbs):   # fastai's cosine 1cycle (div=25, div_final=1e5, pct_start=0.25), in iterations
-    learn.fit_iters(spec.n_iter, {'lr': combined_cos(0.25, hi/25, hi, hi/25/1e5), 'mom': combined_cos(0.25, *_moms3(spec))}, cbs=cbs)
-def _step(learn, spec, lo, hi, cbs): learn.fit_step(n_iter=spec.n_iter, lr=hi, pcts=spec.step_pcts, mom=spec.mom, cbs=cbs)
+def _fastai_1cycle(learn, spec, lo, hi, cbs):   # fastai's cosine 1cycle (div=25, div_final=1e5, pct_start=0.25)
+    scheds = {'lr': combined_cos(0.25, hi/25, hi, hi/25/1e5), 'mom': combined_cos(0.25, *_moms3(spec))}
+    learn.fit_iters(spec.n_iter, scheds, cbs=cbs)
+def _step(learn, spec, lo, hi, cbs):
+    learn.fit_step(n_iter=spec.n_iter, lr=hi, pcts=spec.step_pcts, mom=spec.mom, cbs=cbs)
 def _clr(learn, spec, lo, hi, cbs):
     learn.fit_clr(n_iter=spec.n_iter, lr_min=lo, lr_max=hi, step_size=spec.clr_step, mom=spec.mom, cbs=cbs)
 def _inv(learn, spec, lo, hi, cbs): learn.fit_inv(n_iter=spec.n_iter, lr=hi, mom=spec.mom, cbs=cbs)
+
+# %% ../nbs/05_experiments.ipynb #db44ecaf
 def _phases(spec): return {k: getattr(spec, k) for k in ('pct_warm', 'pct_decay') if getattr(spec, k) is not None}
 def _newer(scheds, keys):
     "The fit of one of the newer schedules (`fit_sched`), with the `RunSpec` fields in `keys` it takes"
     return lambda learn, spec, lo, hi, cbs: learn.fit_sched(scheds, n_iter=spec.n_iter, lr=hi, mom=spec.mom, cbs=cbs,
                                                              **{k: v for k,v in _phases(spec).items() if k in keys})
+def _schedule_free(learn, spec, lo, hi, cbs): learn.fit_schedule_free(n_iter=spec.n_iter, lr=hi, cbs=cbs)
 
 FITS = {'paper_1cycle': _paper_1cycle, 'fastai_1cycle': _fastai_1cycle, 'step': _step, 'clr': _clr, 'inv': _inv,
-        'linear_decay': _newer(linear_decay_scheds, ('pct_warm',)), 'wsd': _newer(wsd_scheds, ('pct_warm', 'pct_decay')),
-        'cosine': _newer(cosine_scheds, ('pct_warm',)), 'triangle': _newer(triangle_scheds, ()),
-        'schedule_free': lambda learn, spec, lo, hi, cbs: learn.fit_schedule_free(n_iter=spec.n_iter, lr=hi, cbs=cbs)}
-
-# %% ../nbs/05_experiments.ipynb #98f95b9d
+        'linear_decay': _newer(linear_decay_scheds, ('pct_warm',)),
+        'wsd': _newer(wsd_scheds, ('pct_warm', 'pct_decay')), 'cosine': _newer(cosine_scheds, ('pct_warm',)),
+        'triangle': _newer(triangle_scheds, ()), 'schedule_free': _schedule_free}
 SCHEDULES = (*FITS, 'lr_range')   # the trained schedules, and the range test
 
+# %% ../nbs/05_experiments.ipynb #fd144116
 def _int(v)->bool: return isinstance(v, (int, np.integer)) and not isinstance(v, bool)
-def _num(v)->bool: return isinstance(v, (int, float, np.integer, np.floating)) and not isinstance(v, bool) and bool(np.isfinite(v))
+def _num(v)->bool:
+    return isinstance(v, (int, float, np.integer, np.floating)) and not isinstance(v, bool) and bool(np.isfinite(v))
 
-_ADDED = {'n_valid': None, 'pct_warm': None, 'pct_decay': None}   # fields added after records were stored: left out of `run_id` while at these defaults
+def _check_names(s):
+    if s.schedule not in SCHEDULES:
+        raise ValueError(f"Unknown schedule {s.schedule!r}; choose one of: {', '.join(SCHEDULES)}")
+    data_spec(s.dataset)
+    if s.model not in MODELS: raise ValueError(f"Unknown model {s.model!r}; choose one of: {', '.join(MODELS)}")
 
+# %% ../nbs/05_experiments.ipynb #a77be8fe
+def _check_lrs(s):
+    if s.lr_from is None and not (_num(s.lr_max) and s.lr_max > 0):
+        raise ValueError(f"lr_max must be a positive number, got {s.lr_max!r}")
+    if s.lr_min is not None and not (_num(s.lr_min) and s.lr_min >= 0):
+        raise ValueError(f"lr_min must be a number >= 0, got {s.lr_min!r}")
+    if s.lr_min is not None and s.lr_max is not None and not s.lr_min < s.lr_max:
+        what = ("a range test's start LR must be smaller than its end LR" if s.schedule == 'lr_range'
+                else "lr_min must be smaller than lr_max")
+        raise ValueError(f"{what}, got lr_min={s.lr_min} >= lr_max={s.lr_max}")
+
+# %% ../nbs/05_experiments.ipynb #a9bf31ee
+def _check_counts(s):
+    for k in ('n_iter', 'bs'):
+        v = getattr(s, k)
+        if not (isinstance(v, int) and v > 0): raise ValueError(f"{k} must be a positive integer, got {v!r}")
+    for k in ('n_train', 'eval_every', 'n_val', 'clr_step', 'hessian_every', 'n_valid'):
+        v = getattr(s, k)
+        if v is not None and not (_int(v) and v > 0):
+            raise ValueError(f"{k} must be a positive integer or None, got {v!r}")
+    if s.pad is not None and not (_int(s.pad) and s.pad >= 0):
+        raise ValueError(f"pad must be an integer >= 0 or None, got {s.pad!r}")
+    if not (_int(s.seed) and s.seed >= 0): raise ValueError(f"seed must be an integer >= 0, got {s.seed!r}")
+
+# %% ../nbs/05_experiments.ipynb #78e1cb99
+def _check_fractions(s):
+    fracs = (('pct_ann', s.pct_ann, True), ('dropout', s.dropout, True), ('mom', s.mom, True),
+             *((f'step_pcts[{i}]', x, False) for i,x in enumerate(s.step_pcts)))
+    for k,v,lo_ok in fracs:
+        if not (_num(v) and (0 <= v < 1 if lo_ok else 0 < v < 1)):
+            raise ValueError(f"{k} must be a fraction in {'[0' if lo_ok else '(0'}, 1), got {v!r}")
+    if list(s.step_pcts) != sorted(s.step_pcts): raise ValueError(f"step_pcts must increase, got {s.step_pcts!r}")
+    for k in ('pct_warm', 'pct_decay'):
+        v = getattr(s, k)
+        if v is not None and not (_num(v) and 0 <= v < 1):
+            raise ValueError(f"{k} must be a fraction in [0, 1) or None, got {v!r}")
+    if (s.pct_warm or 0) + (s.pct_decay or 0) > 1:
+        raise ValueError(f"pct_warm + pct_decay must be at most 1, got {s.pct_warm} + {s.pct_decay}")
+
+# %% ../nbs/05_experiments.ipynb #68a51da8
+def _check_scales(s):
+    if s.bn_mom is not None and not (_num(s.bn_mom) and 0 < s.bn_mom <= 1):
+        raise ValueError(f"bn_mom must be in (0, 1] or None, got {s.bn_mom!r}")
+    if not (_num(s.wd) and s.wd >= 0): raise ValueError(f"wd must be a number >= 0, got {s.wd!r}")
+    if not (_num(s.final_div) and s.final_div > 0):
+        raise ValueError(f"final_div must be a positive number, got {s.final_div!r}")
+    n_cls = data_spec(s.dataset).classes
+    if s.n_valid is not None and s.n_valid < n_cls:
+        raise ValueError(f"n_valid={s.n_valid:,} is smaller than one image a class ({n_cls} classes)")
+    if s.n_valid is not None and s.n_train is not None and s.n_valid > s.n_train:
+        raise ValueError(f"n_valid={s.n_valid:,} is larger than the training subset (n_train={s.n_train:,})")
+
+# %% ../nbs/05_experiments.ipynb #c466d8ff
 def _phase_cuts(spec)->list:
     "Where (as fractions of the run) the schedule of `spec` changes phase"
     if spec.schedule == 'fastai_1cycle': return [0.25]
@@ -71,6 +133,17 @@ def _phase_cuts(spec)->list:
     if spec.schedule == 'triangle': return [0.2]
     return []
 
+def _check_phases(s):
+    if s.schedule == 'paper_1cycle':   # the schedule's own rule
+        try: paper_one_cycle_scheds(s.n_iter, 1., 0.1, s.pct_ann)
+        except ValueError as e:
+            raise ValueError(f"n_iter={s.n_iter} is too short for the paper_1cycle schedule's phases: {e}") from None
+    cuts = [math.floor(f*s.n_iter + 0.5) for f in _phase_cuts(s)]
+    if cuts != sorted(set(cuts)) or any(not 0 < c < s.n_iter for c in cuts):
+        raise ValueError(f"n_iter={s.n_iter} is too short for the {s.schedule} schedule's {len(cuts)+1} phases "
+                         f"(each needs at least one iteration)")
+
+# %% ../nbs/05_experiments.ipynb #6ecc6f39
 @dataclass(frozen=True)
 class RunSpec:
     "One training run, declared: what to train, on what, with which schedule"
@@ -95,75 +168,114 @@ class RunSpec:
     clr_step:int|None=None       # CLR step size (`None`: one cycle over the run)
     pad:int|None=None            # Random-crop padding (`None`: the data set's default; 0: flips only, as the paper)
     eval_every:int|None=None     # Iterations between test-set evaluations (`None`: about 8 per run)
-    n_val:int|None=None          # Evaluate on a fixed random subset of this many test images (`None`: all; range tests: of the validation split where there is one)
+    n_val:int|None=None          # Evaluate on a fixed subset of this many test (range tests: validation) images
     n_valid:int|None=None        # Hold out this many training images as a validation split (curves and choices use it)
     pct_warm:float|None=None     # linear_decay, wsd, cosine: warm-up fraction (`None`: the schedule's default)
     pct_decay:float|None=None    # wsd: decay fraction (`None`: its default, 0.2)
     hessian_every:int|None=None  # Record the Hessian-free LR estimate every this many iterations
     seed:int=0
+    def __post_init__(self):
+        for check in (_check_names, _check_counts, _check_lrs, _check_fractions, _check_scales, _check_phases):
+            check(self)
 
-    def __post_init__(self):   # fail here, before a sweep starts, not hours into it
-        if self.schedule not in SCHEDULES: raise ValueError(f"Unknown schedule {self.schedule!r}; choose one of: {', '.join(SCHEDULES)}")
-        data_spec(self.dataset)
-        if self.model not in MODELS: raise ValueError(f"Unknown model {self.model!r}; choose one of: {', '.join(MODELS)}")
-        if not (isinstance(self.n_iter, int) and self.n_iter > 0): raise ValueError(f"n_iter must be a positive integer, got {self.n_iter!r}")
-        if not (isinstance(self.bs, int) and self.bs > 0): raise ValueError(f"bs must be a positive integer, got {self.bs!r}")
-        if self.lr_from is None and not (_num(self.lr_max) and self.lr_max > 0): raise ValueError(f"lr_max must be a positive number, got {self.lr_max!r}")
-        if self.lr_min is not None and not (_num(self.lr_min) and self.lr_min >= 0): raise ValueError(f"lr_min must be a number >= 0, got {self.lr_min!r}")
-        if self.lr_min is not None and self.lr_max is not None and not self.lr_min < self.lr_max:
-            what = "a range test's start LR must be smaller than its end LR" if self.schedule == 'lr_range' else "lr_min must be smaller than lr_max"
-            raise ValueError(f"{what}, got lr_min={self.lr_min} >= lr_max={self.lr_max}")
-        for k in ('n_train', 'eval_every', 'n_val', 'clr_step', 'hessian_every', 'n_valid'):
-            v = getattr(self, k)
-            if v is not None and not (_int(v) and v > 0): raise ValueError(f"{k} must be a positive integer or None, got {v!r}")
-        for k,v,lo_ok in (('pct_ann', self.pct_ann, True), ('dropout', self.dropout, True), ('mom', self.mom, True),
-                          *((f'step_pcts[{i}]', x, False) for i,x in enumerate(self.step_pcts))):
-            if not (_num(v) and (0 <= v < 1 if lo_ok else 0 < v < 1)): raise ValueError(f"{k} must be a fraction in {'[0' if lo_ok else '(0'}, 1), got {v!r}")
-        if list(self.step_pcts) != sorted(self.step_pcts): raise ValueError(f"step_pcts must increase, got {self.step_pcts!r}")
-        for k in ('pct_warm', 'pct_decay'):
-            v = getattr(self, k)
-            if v is not None and not (_num(v) and 0 <= v < 1): raise ValueError(f"{k} must be a fraction in [0, 1) or None, got {v!r}")
-        if (self.pct_warm or 0) + (self.pct_decay or 0) > 1: raise ValueError(f"pct_warm + pct_decay must be at most 1, got {self.pct_warm} + {self.pct_decay}")
-        if self.bn_mom is not None and not (_num(self.bn_mom) and 0 < self.bn_mom <= 1): raise ValueError(f"bn_mom must be in (0, 1] or None, got {self.bn_mom!r}")
-        if not (_num(self.wd) and self.wd >= 0): raise ValueError(f"wd must be a number >= 0, got {self.wd!r}")
-        if not (_num(self.final_div) and self.final_div > 0): raise ValueError(f"final_div must be a positive number, got {self.final_div!r}")
-        if self.pad is not None and not (_int(self.pad) and self.pad >= 0): raise ValueError(f"pad must be an integer >= 0 or None, got {self.pad!r}")
-        if not (_int(self.seed) and self.seed >= 0): raise ValueError(f"seed must be an integer >= 0, got {self.seed!r}")
-        if self.n_valid is not None and self.n_valid < data_spec(self.dataset).classes:
-            raise ValueError(f"n_valid={self.n_valid:,} is smaller than one image a class ({data_spec(self.dataset).classes} classes)")
-        if self.n_valid is not None and self.n_train is not None and self.n_valid > self.n_train:
-            raise ValueError(f"n_valid={self.n_valid:,} is larger than the training subset (n_train={self.n_train:,})")
-        if self.schedule == 'paper_1cycle':   # the schedule's own rule: every phase at least one iteration
-            try: paper_one_cycle_scheds(self.n_iter, 1., 0.1, self.pct_ann)
-            except ValueError as e: raise ValueError(f"n_iter={self.n_iter} is too short for the paper_1cycle schedule's phases: {e}") from None
-        cuts = [math.floor(f*self.n_iter + 0.5) for f in _phase_cuts(self)]   # as the schedules place them
-        if cuts != sorted(set(cuts)) or any(not 0 < c < self.n_iter for c in cuts):
-            raise ValueError(f"n_iter={self.n_iter} is too short for the {self.schedule} schedule's {len(cuts)+1} phases "
-                             f"(each needs at least one iteration)")
+# %% ../nbs/05_experiments.ipynb #e0a988a9
+_ADDED = {'n_valid': None, 'pct_warm': None, 'pct_decay': None}
 
-    @property
-    def run_id(self)->str:
-        "Stable id of this exact run: a hash of every field"
-        d = {k:v for k,v in asdict(self).items() if not (k in _ADDED and v == _ADDED[k])}  # older records keep their ids
-        return hashlib.sha1(json.dumps(d, sort_keys=True).encode()).hexdigest()[:12]
+@patch(as_prop=True)
+def run_id(self:RunSpec)->str:
+    "Stable id of this exact run: a hash of every field"
+    d = {k:v for k,v in asdict(self).items() if not (k in _ADDED and v == _ADDED[k])}
+    return hashlib.sha1(json.dumps(d, sort_keys=True).encode()).hexdigest()[:12]
 
-# %% ../nbs/05_experiments.ipynb #8f344719
+# %% ../nbs/05_experiments.ipynb #0ecb18c3
 def _opt_func(spec):
-    "Momentum SGD with Caffe's L2 weight decay; for `schedule_free`, the `schedulefree` package's SGD (warm-up `pct_warm`)"
-    if spec.schedule == 'schedule_free': return schedule_free_sgd(spec.mom, warmup_steps=round((spec.pct_warm or 0.)*spec.n_iter))
+    "Momentum SGD with Caffe's L2 weight decay; for `schedule_free`, the `schedulefree` package's SGD"
+    if spec.schedule == 'schedule_free':
+        return schedule_free_sgd(spec.mom, warmup_steps=round((spec.pct_warm or 0.)*spec.n_iter))
     return paper_sgd(0.95 if spec.cyc_mom else spec.mom)
 
-def _fit(learn, spec, lr_min, lr_max, cbs): FITS[spec.schedule](learn, spec, lr_min, lr_max, cbs)
+# %% ../nbs/05_experiments.ipynb #9e821807
+def learner_for(spec:RunSpec, device=None,
+                opts:dict|None=None # Speed switches (`exec_options`; `None`: the automatic ones for `device`)
+               )->Learner:
+    "The fastai `Learner` that trains `spec` on `device` (seed the RNGs first, as `run_spec` does, to repeat a run)"
+    device = torch.device(device or default_device())
+    opts = opts or exec_options(device, spec.model); cl = opts['channels_last']
+    dls = get_dls(spec.dataset, bs=spec.bs, n_train=spec.n_train, seed=spec.seed, device=device, pad=spec.pad,
+                  channels_last=cl, n_valid=spec.n_valid)
+    kw = dict(n_out=dls.c, in_ch=dls.one_batch()[0].shape[1], dropout=spec.dropout)
+    if spec.bn_mom is not None: kw['bn_mom'] = spec.bn_mom
+    model = get_model(spec.model, **kw)
+    if cl: model = model.to(memory_format=torch.channels_last)
+    learn = Learner(dls, model, opt_func=_opt_func(spec), metrics=accuracy, wd=spec.wd, wd_bn_bias=False)
+    return apply_exec(learn, opts)
 
+# %% ../nbs/05_experiments.ipynb #285bcc5a
 def _resolve_lrs(spec, store):
     "(lr_min, lr_max) of `spec`, from the stored range test named by `lr_from` where given"
     if spec.lr_from is None: return spec.lr_min, spec.lr_max
     rec = None if store is None else store.find(label=spec.lr_from)
-    if rec is None: raise ValueError(f"{spec.label}: takes its LRs from range test {spec.lr_from!r}, which is not in the store yet; run it first")
+    if rec is None:
+        raise ValueError(f"{spec.label}: takes its LRs from range test {spec.lr_from!r}, "
+                         "which is not in the store yet; run it first")
     lo,hi = rec['suggest']
     return lo, hi
 
-# %% ../nbs/05_experiments.ipynb #0cd22c32
+# %% ../nbs/05_experiments.ipynb #01ebd209
+def _range_record(learn, spec, lr_min, lr_max)->dict:
+    "What a range test stores"
+    r = learn.lr_range_test(lr_min or 0., lr_max, num_it=spec.n_iter, val_every=spec.eval_every,
+                            n_val=spec.n_val or 10_000, wd=spec.wd, mom=spec.mom, show_plot=False, seed=spec.seed)
+    return dict(status='ok', range=r.to_dict(), suggest=list(r.suggest()), verdict=r.verdict(),
+                likely=r.super_convergence_likely(), final=dict(test_acc=max(r.val_accs)), iterations=len(r.lrs),
+                epochs=[], evals=dict(iter=r.val_iters, acc=r.val_accs, loss=r.val_losses))
+
+# %% ../nbs/05_experiments.ipynb #5fa300ac
+def _final_metrics(learn, spec, val_dl, diverged:bool)->dict:
+    "Final test (and validation) metrics, with BatchNorm re-estimated, and which split is which"
+    dls,split = learn.dls,spec.n_valid is not None   # with a split: curves on it, the test set reported at the end
+    if split: test_dl = dls.test if spec.n_val is None else fixed_subset_dl(dls.test, spec.n_val, spec.seed)
+    else: test_dl = val_dl
+    test_loss,test_acc = evaluate(learn.model, test_dl, learn.loss_func)
+    final = dict(test_acc=test_acc, test_loss=test_loss)
+    if split: final['valid_loss'],final['valid_acc'] = evaluate(learn.model, dls.valid, learn.loss_func)
+    out = dict(final=final)
+    bn = None if diverged else recalibrated_eval(learn.model, dls.train, [test_dl, *([dls.valid] if split else [])],
+                                                 learn.loss_func)
+    if bn is not None:
+        out['bn'] = dict(test_acc_running=test_acc, test_acc_recalibrated=bn[0][1], test_loss_recalibrated=bn[0][0])
+        if split: out['bn'].update(valid_acc_running=final['valid_acc'], valid_acc_recalibrated=bn[1][1],
+                                   valid_loss_recalibrated=bn[1][0])
+    if split: out['split'] = dict(n_valid=spec.n_valid, valid_seed=VALID_SEED, evals='valid',
+                                  final='test (full) and valid')
+    return out
+
+# %% ../nbs/05_experiments.ipynb #e74e1055
+def _train_record(learn, spec, lr_min, lr_max, val_dl, deadline, checkpoint, checkpoint_iters, checkpoint_min)->dict:
+    "Train `learn` on `spec`'s schedule with the measuring callbacks; what the run stores"
+    ev = EvalEvery(spec.eval_every or max(1, spec.n_iter//8), spec.n_iter, val_dl)
+    clock,guard = TrainClock(),DivergenceGuard()
+    stop = (Deadline(deadline if deadline is not None else float('inf')) if checkpoint is None else
+            Checkpointer(checkpoint, spec.run_id, code_version(), checkpoint_iters, checkpoint_min, deadline,
+                         spec.n_iter))
+    cbs = [ev, clock, guard, stop, SkipEpochValidation()]
+    if spec.hessian_every: cbs.append(HessianFreeLR(spec.hessian_every))
+    FITS[spec.schedule](learn, spec, lr_min, lr_max, cbs)
+    if stop.stopped_at is not None:
+        raise DeadlineReached(spec.label, stop.stopped_at, spec.n_iter, checkpoint is not None)
+    rec = {} if getattr(stop, 'resumed_at', None) is None else dict(resumed_at=stop.resumed_at)
+    rec['weights_sha'] = state_sha(learn.model)
+    out = _final_metrics(learn, spec, val_dl, guard.diverged_at is not None)
+    names = list(learn.recorder.metric_names[1:-1])
+    rec.update(status='ok' if guard.diverged_at is None else 'diverged', diverged_at=guard.diverged_at,
+               final=out.pop('final'), iterations=int(learn.train_iter),
+               epochs=[dict(zip(names, map(float, v))) for v in learn.recorder.values],
+               evals=dict(iter=list(ev.iters), acc=list(ev.accs), loss=list(ev.losses)),
+               train_s=clock.train_s, img_s=clock.n_items/clock.train_s if clock.train_s > 0 else None, **out)
+    if spec.hessian_every: rec['hessian'] = learn.hessian_lr.to_dict()
+    return rec
+
+# %% ../nbs/05_experiments.ipynb #c9007a9e
 def run_spec(spec:RunSpec, # The run
              store:ResultStore|None=None, # Where `lr_from` range tests are found
              device=None,   # Training device (`None`: fastai's default, the GPU if there is one)
@@ -172,59 +284,24 @@ def run_spec(spec:RunSpec, # The run
              bf16:bool|None=None, # bf16 autocast (`None`: on CUDA)
              compile:bool|str=False, # `torch.compile` the model (a string: the backend)
              deadline:float|None=None, # Wall-clock time (`time.time()`) at which training stops with `DeadlineReached`
-             checkpoint=None, # File for mid-run checkpoints (see `Checkpointer`); the deadline then stops at a saved epoch end
+             checkpoint=None, # File for mid-run checkpoints (`Checkpointer`): a deadline stops at a saved epoch end
              checkpoint_iters:int|None=None, # Save every this many iterations …
              checkpoint_min:float|None=5. # … or minutes (at the next epoch end)
             )->dict:
     "Train `spec` and return its record (not stored)"
-    device = torch.device(device or default_device())
-    t0 = time.time()
+    device,t0 = torch.device(device or default_device()),time.time()
     set_seed(spec.seed, reproducible=True)
     lr_min,lr_max = _resolve_lrs(spec, store)
-    opts = exec_options(device, spec.model, channels_last, bf16, compile); cl = opts['channels_last']
-    dls = get_dls(spec.dataset, bs=spec.bs, n_train=spec.n_train, seed=spec.seed, device=device, pad=spec.pad, channels_last=cl,
-                  n_valid=spec.n_valid)
-    kw = dict(n_out=dls.c, in_ch=dls.one_batch()[0].shape[1], dropout=spec.dropout)
-    if spec.bn_mom is not None: kw['bn_mom'] = spec.bn_mom
-    model = get_model(spec.model, **kw)
-    if cl: model = model.to(memory_format=torch.channels_last)
-    learn = Learner(dls, model, opt_func=_opt_func(spec), metrics=accuracy, wd=spec.wd, wd_bn_bias=False)
-    apply_exec(learn, opts)
-    rec = dict(schema=SCHEMA_VERSION, run_id=spec.run_id, label=spec.label, seed=spec.seed, spec=asdict(spec), lr_min=lr_min, lr_max=lr_max)
-    val_dl = dls.valid if spec.n_val is None or spec.n_valid is not None else fixed_subset_dl(dls.valid, spec.n_val, spec.seed)
+    opts = exec_options(device, spec.model, channels_last, bf16, compile)
+    learn = learner_for(spec, device, opts)
+    rec = dict(schema=SCHEMA_VERSION, run_id=spec.run_id, label=spec.label, seed=spec.seed, spec=asdict(spec),
+               lr_min=lr_min, lr_max=lr_max)
+    use_all = spec.n_val is None or spec.n_valid is not None
+    val_dl = learn.dls.valid if use_all else fixed_subset_dl(learn.dls.valid, spec.n_val, spec.seed)
     with (contextlib_nullcontext() if show else learn.no_bar()), learn.no_logging():
-        if spec.schedule == 'lr_range':
-            r = learn.lr_range_test(lr_min or 0., lr_max, num_it=spec.n_iter, val_every=spec.eval_every, n_val=spec.n_val or 10_000,
-                                    wd=spec.wd, mom=spec.mom, show_plot=False, seed=spec.seed)
-            rec.update(status='ok', range=r.to_dict(), suggest=list(r.suggest()), verdict=r.verdict(), likely=r.super_convergence_likely(),
-                       final=dict(test_acc=max(r.val_accs)), iterations=len(r.lrs), epochs=[], evals=dict(iter=r.val_iters, acc=r.val_accs, loss=r.val_losses))
-        else:
-            every = spec.eval_every or max(1, spec.n_iter//8)
-            ev,clock,guard = EvalEvery(every, spec.n_iter, val_dl),TrainClock(),DivergenceGuard()
-            stop = (Deadline(deadline if deadline is not None else float('inf')) if checkpoint is None else
-                    Checkpointer(checkpoint, spec.run_id, code_version(), checkpoint_iters, checkpoint_min, deadline, spec.n_iter))
-            cbs = [ev, clock, guard, stop, SkipEpochValidation()] + ([HessianFreeLR(spec.hessian_every)] if spec.hessian_every else [])
-            _fit(learn, spec, lr_min, lr_max, cbs)
-            if stop.stopped_at is not None: raise DeadlineReached(spec.label, stop.stopped_at, spec.n_iter, checkpoint is not None)
-            if getattr(stop, 'resumed_at', None) is not None: rec['resumed_at'] = stop.resumed_at
-            rec['weights_sha'] = state_sha(learn.model)
-            split = spec.n_valid is not None   # curves on the validation split; the test set (n_val of it) reported at the end
-            test_dl = (dls.test if spec.n_val is None else fixed_subset_dl(dls.test, spec.n_val, spec.seed)) if split else val_dl
-            test_loss,test_acc = evaluate(learn.model, test_dl, learn.loss_func)
-            final = dict(test_acc=test_acc, test_loss=test_loss)
-            if split: final['valid_loss'],final['valid_acc'] = evaluate(learn.model, dls.valid, learn.loss_func)
-            bn = None if guard.diverged_at is not None else recalibrated_eval(learn.model, dls.train, [test_dl, *([dls.valid] if split else [])], learn.loss_func)
-            names = list(learn.recorder.metric_names[1:-1])
-            rec.update(status='ok' if guard.diverged_at is None else 'diverged', diverged_at=guard.diverged_at,
-                       final=final, iterations=int(learn.train_iter),
-                       epochs=[dict(zip(names, map(float, v))) for v in learn.recorder.values],
-                       evals=dict(iter=list(ev.iters), acc=list(ev.accs), loss=list(ev.losses)),
-                       train_s=clock.train_s, img_s=clock.n_items/clock.train_s if clock.train_s > 0 else None)
-            if bn is not None:
-                rec['bn'] = dict(test_acc_running=test_acc, test_acc_recalibrated=bn[0][1], test_loss_recalibrated=bn[0][0])
-                if split: rec['bn'].update(valid_acc_running=final['valid_acc'], valid_acc_recalibrated=bn[1][1], valid_loss_recalibrated=bn[1][0])
-            if split: rec['split'] = dict(n_valid=spec.n_valid, valid_seed=VALID_SEED, evals='valid', final='test (full) and valid')
-            if spec.hessian_every: rec['hessian'] = learn.hessian_lr.to_dict()
+        if spec.schedule == 'lr_range': rec.update(_range_record(learn, spec, lr_min, lr_max))
+        else: rec.update(_train_record(learn, spec, lr_min, lr_max, val_dl, deadline, checkpoint, checkpoint_iters,
+                                       checkpoint_min))
     rec.update(wall_s=time.time()-t0, exec=opts, provenance=provenance(device))
     return finite_or_null(rec) if rec['status'] == 'diverged' else rec
 
@@ -244,13 +321,23 @@ def slice_order(specs:list)->list:
     "The order a time-boxed slice works in: range tests first (later runs read their LRs), then the shortest runs"
     return sorted(specs, key=lambda s: (s.schedule != 'lr_range', s.n_iter))
 
-# %% ../nbs/05_experiments.ipynb #c66079e1
+# %% ../nbs/05_experiments.ipynb #5f70edbe
+def _progress_line(i, n, s, rec, t)->str:
+    lr = '' if rec.get('lr_max') is None else f", LR {rec['lr_max']:.4g}"
+    return (f"[{i+1}/{n}] {s.label} seed {s.seed}{lr}: {rec['status']}, test accuracy {rec['final']['test_acc']:.2%} "
+            f"after {rec['iterations']} iterations, {time.time()-t:.0f}s")
+
+def _left_line(minutes, new, left)->str:
+    rest = f" ({', '.join(f'{s.label} seed {s.seed}' for s in left)}); run the same command again to continue"
+    return f"time box of {minutes:g} min: {len(new)} runs done, {len(left)} left" + (rest if left else "")
+
+# %% ../nbs/05_experiments.ipynb #a04594a4
 def run_specs(specs:list, # `RunSpec`s, run in order (range tests first)
               store:ResultStore,
               device=None, show:bool=False, verbose:bool=True,
-              minutes:float|None=None, # Time box: work in `slice_order`, stop at a checkpoint before the deadline, report what is left
+              minutes:float|None=None, # Time box: in `slice_order`, stop at a checkpoint before the deadline
               checkpoint_min:float|None=5., # Mid-run checkpoints every this many minutes … (both `None`: none)
-              checkpoint_iters:int|None=None, # … or iterations, at the next epoch end, beside the store (`checkpoint_path`)
+              checkpoint_iters:int|None=None, # … or iterations, at the next epoch end, beside the store
               **exec_kw)->list: # `channels_last`, `bf16`, `compile`: see `run_spec`
     "Run every spec not yet in `store`, appending each record as soon as it finishes; returns the new records"
     minutes,new = check_minutes(minutes),[]
@@ -259,45 +346,45 @@ def run_specs(specs:list, # `RunSpec`s, run in order (range tests first)
         done = store.done()
         todo = [s for s in specs if s.run_id not in done]
         if minutes is not None: todo = slice_order(todo)
-        if verbose: print(f"{store.path}: {len(specs)-len(todo)} of {len(specs)} runs already stored, {len(todo)} to go")
+        if verbose: print(f"{store.path}: {len(specs)-len(todo)} of {len(specs)} runs already stored, "
+                          f"{len(todo)} to go")
         for i,s in enumerate(todo):
             t = time.time()
             if deadline is not None and t >= deadline: break
             ck = None if checkpoint_min is None and checkpoint_iters is None else checkpoint_path(store, s.run_id)
-            try: rec = run_spec(s, store, device, show, deadline=deadline, checkpoint=ck, checkpoint_iters=checkpoint_iters,
-                                checkpoint_min=checkpoint_min, **exec_kw)
+            try: rec = run_spec(s, store, device, show, deadline=deadline, checkpoint=ck,
+                                checkpoint_iters=checkpoint_iters, checkpoint_min=checkpoint_min, **exec_kw)
             except DeadlineReached as e:
                 if verbose: print(f"[{i+1}/{len(todo)}] {e}", flush=True)
                 break
             store.append(rec); new.append(rec)
             if ck is not None: ck.unlink(missing_ok=True)   # stored: nothing left to resume
-            lr = '' if rec.get('lr_max') is None else f", LR {rec['lr_max']:.4g}"
-            if verbose: print(f"[{i+1}/{len(todo)}] {s.label} seed {s.seed}{lr}: {rec['status']}, test accuracy {rec['final']['test_acc']:.2%} "
-                              f"after {rec['iterations']} iterations, {time.time()-t:.0f}s", flush=True)
-        left = todo[len(new):]
-        if verbose and minutes is not None:
-            print(f"time box of {minutes:g} min: {len(new)} runs done, {len(left)} left"
-                  + (f" ({', '.join(f'{s.label} seed {s.seed}' for s in left)}); run the same command again to continue" if left else ""))
+            if verbose: print(_progress_line(i, len(todo), s, rec, t), flush=True)
+        if verbose and minutes is not None: print(_left_line(minutes, new, todo[len(new):]))
     return new
 
-# %% ../nbs/05_experiments.ipynb #798b3cb9
+# %% ../nbs/05_experiments.ipynb #ce25048c
 def compare_records(old:dict, new:dict)->dict:
-    "The new record, whether its results equal the old one's (LRs, status, iterations, final metrics, the whole curve), what differs"
+    "The new record; whether its LRs, status, iterations, final metrics and curve equal the old one's; what differs"
     keys = ('lr_min', 'lr_max', 'status', 'iterations', 'final', 'evals')
     o,n = finite_or_null(old),finite_or_null(new)   # what could not be measured is null in a store, NaN in a fresh run
     diffs = {k: (o.get(k), n.get(k)) for k in keys if o.get(k) != n.get(k)}
     op,np_ = old['provenance'],new['provenance']
-    changed = {k: (op.get(k), np_.get(k)) for k in ('git_sha', 'git_dirty', 'torch', 'fastai', 'device') if op.get(k) != np_.get(k)}
+    changed = {k: (op.get(k), np_.get(k)) for k in ('git_sha', 'git_dirty', 'torch', 'fastai', 'device', 'cpu')
+               if op.get(k) != np_.get(k)}
     return dict(record=new, same=not diffs, diffs=diffs, provenance_changed=changed)
 
-# %% ../nbs/05_experiments.ipynb #a39cacea
+# %% ../nbs/05_experiments.ipynb #a89a7e39
 def spec_of(record:dict)->RunSpec:
     "The `RunSpec` a stored record was run from (checked against its `run_id`)"
     d = dict(record['spec']); d['step_pcts'] = tuple(d['step_pcts'])
     spec = RunSpec(**d)
-    if spec.run_id != record['run_id']: raise ValueError(f"Record {record['run_id']}: its spec hashes to {spec.run_id}; it was written by another version of RunSpec")
+    if spec.run_id != record['run_id']:
+        raise ValueError(f"Record {record['run_id']}: its spec hashes to {spec.run_id}; "
+                         "it was written by another version of RunSpec")
     return spec
 
+# %% ../nbs/05_experiments.ipynb #e39dfdda
 def recorded_threads(record:dict)->int|None:
     "The torch thread count a record was trained with (older records: read from its device name)"
     p = record['provenance']
@@ -305,6 +392,7 @@ def recorded_threads(record:dict)->int|None:
     m = re.search(r'(\d+) torch threads', p.get('device') or '')
     return int(m.group(1)) if m else None
 
+# %% ../nbs/05_experiments.ipynb #cc89857d
 @contextmanager
 def torch_threads(n:int|None):
     "Run the block with `n` torch threads (`None`: as they are)"
@@ -313,11 +401,12 @@ def torch_threads(n:int|None):
     try: yield
     finally: torch.set_num_threads(old)
 
+# %% ../nbs/05_experiments.ipynb #6a47d95e
 def rerun(record:dict|str, # A stored record, or its `run_id` in `store`
           store:ResultStore|None=None, # The store it came from (where `lr_from` range tests are found)
           device=None, show:bool=False,
           **exec_kw)->dict: # `channels_last`, `bf16`, `compile`: only for a record that did not store them
-    "Train a stored run again with its recorded execution options and thread count; the new record, whether it is identical, what differs"
+    "Train a stored run again with its recorded execution options and threads: the new record, and how it differs"
     if isinstance(record, str):
         if store is None: raise ValueError("Rerunning by run_id needs the store that holds it")
         found = store.find(run_id=record)
@@ -325,16 +414,16 @@ def rerun(record:dict|str, # A stored record, or its `run_id` in `store`
         record = found
     opts = record.get('exec')
     if opts is None and set(exec_kw) != {'channels_last', 'bf16', 'compile'}:
-        raise ValueError(f"Record {record['run_id']} does not say how it was executed (it predates recorded execution options): "
-                         "say which to use with channels_last=, bf16= and compile= (CLI: --channels-last, --bf16, --compile)")
+        raise ValueError(f"Record {record['run_id']} does not say how it was executed (it predates recorded execution "
+                         "options): say which to use with channels_last=, bf16= and compile= "
+                         "(CLI: --channels-last, --bf16, --compile)")
     with torch_threads(recorded_threads(record)):
         new = run_spec(spec_of(record), store, device=device, show=show, **(opts or exec_kw))
     return compare_records(record, new)
 
-# %% ../nbs/05_experiments.ipynb #c735de56
+# %% ../nbs/05_experiments.ipynb #326d0450
 _AT_COMMIT = """import sys, json, torch
-from superconv.store import ResultStore
-from superconv.experiments import run_spec, spec_of
+from superconv.experiments import run_spec, spec_of, ResultStore   # works at commits before superconv.store
 rec = json.loads(open(sys.argv[1]).read())
 if int(sys.argv[4]): torch.set_num_threads(int(sys.argv[4]))
 new = run_spec(spec_of(rec), ResultStore(sys.argv[2]), device=sys.argv[3] or None, **(rec.get('exec') or {}))
@@ -342,7 +431,7 @@ open(sys.argv[5], 'w').write(json.dumps(new, default=float))"""
 
 def _git(repo, *args): return subprocess.run(['git', *args], cwd=repo, capture_output=True, text=True)
 
-# %% ../nbs/05_experiments.ipynb #9cf53bf4
+# %% ../nbs/05_experiments.ipynb #4e697bbd
 def rerun_at_commit(record:dict, store:ResultStore, # The record and the store it came from (for `lr_from` range tests)
                     repo=None,   # The git checkout holding the commit (`None`: the one this package was imported from)
                     device=None)->dict:
@@ -350,9 +439,12 @@ def rerun_at_commit(record:dict, store:ResultStore, # The record and the store i
     p,rid = record['provenance'],record['run_id']
     sha = p.get('git_sha')
     if not sha: raise ValueError(f"Record {rid} names no commit, so it cannot be rerun at its commit")
-    if p.get('git_dirty'): raise ValueError(f"Record {rid} was stored from uncommitted changes on top of {sha[:7]}: its code is in no commit")
+    if p.get('git_dirty'):
+        raise ValueError(f"Record {rid} was stored from uncommitted changes on top of {sha[:7]}: "
+                         "its code is in no commit")
     repo = Path(repo or Path(superconv.__file__).parent)
-    if _git(repo, 'cat-file', '-e', f'{sha}^{{commit}}').returncode: raise ValueError(f"Commit {sha[:7]} of record {rid} is not in the git checkout at {repo}")
+    if _git(repo, 'cat-file', '-e', f'{sha}^{{commit}}').returncode:
+        raise ValueError(f"Commit {sha[:7]} of record {rid} is not in the git checkout at {repo}")
     with tempfile.TemporaryDirectory() as tmp:
         wt,rf,out = Path(tmp)/'code',Path(tmp)/'record.json',Path(tmp)/'new.json'
         r = _git(repo, 'worktree', 'add', '--detach', str(wt), sha)
@@ -360,8 +452,8 @@ def rerun_at_commit(record:dict, store:ResultStore, # The record and the store i
         try:
             rf.write_text(json.dumps(record))
             args = [rf, Path(store.path).resolve(), device or '', recorded_threads(record) or 0, out]
-            r = subprocess.run([sys.executable, '-c', _AT_COMMIT, *map(str, args)], cwd=wt, capture_output=True, text=True,
-                               env={**os.environ, 'PYTHONPATH': str(wt)})
+            r = subprocess.run([sys.executable, '-c', _AT_COMMIT, *map(str, args)], cwd=wt, capture_output=True,
+                               text=True, env={**os.environ, 'PYTHONPATH': str(wt)})
             if r.returncode: raise RuntimeError(f"the rerun at {sha[:7]} failed: {r.stderr.strip().splitlines()[-1:]}")
             new = json.loads(out.read_text())
         finally: _git(repo, 'worktree', 'remove', '--force', str(wt))

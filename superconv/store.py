@@ -47,7 +47,7 @@ def code_version()->str:
     "The code a checkpoint was written by: the commit, marked `+dirty` with uncommitted changes"
     return f"{CODE_GIT['git_sha'] or 'unknown'}{'+dirty' if CODE_GIT['git_dirty'] else ''}"
 
-# %% ../nbs/04b_store.ipynb #0b74edf7
+# %% ../nbs/04b_store.ipynb #8819f427
 def provenance(device=None)->dict:
     "Where and with what a result was produced (the commit is the one the code was imported from, `CODE_GIT`)"
     import torchvision
@@ -55,6 +55,7 @@ def provenance(device=None)->dict:
                 python=platform.python_version(), torch=torch.__version__, torchvision=torchvision.__version__,
                 fastai=fastai.__version__, numpy=np.__version__, superconv=superconv.__version__,
                 data_cache=CACHE_VERSION, threads=torch.get_num_threads(), device=device_name(device),
+                cpu=torch.backends.cpu.get_cpu_capability(),   # the CPU kernels' instruction set: AVX2, AVX512, …
                 host=platform.node(), argv=sys.argv[1:] if sys.argv and 'ipykernel' not in sys.argv[0] else [])
 
 # %% ../nbs/04b_store.ipynb #ace7b132
