@@ -179,17 +179,20 @@ class LRRangeResult:
     def plot(self, ax=None, title:str|None=None, show_suggestion:bool=True):
         "Test accuracy against LR (the paper's Fig. 2), smoothed training loss on a twin axis"
         if ax is None: _,ax = plt.subplots(figsize=(6,4))
-        ax.plot(self.val_lrs, self.val_accs, 'o-', color='C0', label='test accuracy')
-        ax.set_xlabel('learning rate'); ax.set_ylabel('test accuracy', color='C0')
+        ax.plot(self.val_lrs, 100*np.array(self.val_accs), 'o-', color='C0', label='test accuracy')
+        ax.set_xlabel('learning rate'); ax.set_ylabel('test accuracy, %', color='C0')
         if not self.linear: ax.set_xscale('log')
         ax2 = ax.twinx()
         ax2.plot(self.lrs, self.smooth_losses, color='C1', alpha=0.6, label='train loss (smoothed)')
         ax2.set_ylabel('train loss', color='C1')
         if show_suggestion:
             s = self.suggestion()
-            ax.axvspan(s.top_lo, s.top_hi, color='C0', alpha=0.08, label='top (within noise of the best)')
-            for v,ls,n in ((s.lr_min,':','lr_min'),(s.lr_max,'--',f'lr_max (confidence {s.confidence:.0%})')): ax.axvline(v, color='grey', ls=ls, label=n)
-            ax.legend(fontsize=8, loc='lower right')
+            if s.top_hi > s.top_lo:   # a band is named only where it is drawn
+                ax.axvspan(s.top_lo, s.top_hi, color='C0', alpha=0.15, label='top (within noise of the best)')
+            for v,ls,n in ((s.lr_min, ':', 'lr_min'), (s.lr_max, '--', f'lr_max (confidence {s.confidence:.0%})')):
+                ax.axvline(v, color='grey', ls=ls, label=n)
+            h1,l1 = ax.get_legend_handles_labels(); h2,l2 = ax2.get_legend_handles_labels()
+            ax.legend(h1 + h2, l1 + l2, fontsize=8, loc='upper center', bbox_to_anchor=(0.5, -0.15), ncol=2)   # off the data
         ax.set_title(title or f"LR range test, {self.num_it} iterations")
         return ax
 
@@ -252,11 +255,11 @@ def range_band(results:list, # `LRRangeResult`s of the same test over different 
 def plot(self:RangeBand, ax=None, title:str|None=None):
     "Mean test accuracy against LR with its band (±`z` standard errors) and the lr_max interval"
     if ax is None: _,ax = plt.subplots(figsize=(6,4))
-    m,s = np.array(self.mean),np.array(self.se)
-    ax.plot(self.lrs, m, 'o-', color='C0', ms=3, label=f'mean test accuracy ({self.k} seeds)')
+    m,s = 100*np.array(self.mean),100*np.array(self.se)   # in percent, like the tables
+    ax.plot(self.lrs, m, 'o-', color='C0', ms=3, label=f"mean test accuracy ({self.k} seed{'s'*(self.k != 1)})")
     ax.fill_between(self.lrs, m - self.z*s, m + self.z*s, color='C0', alpha=0.2, label=f'± {self.z:g} s.e.')
     if not self.open_end: ax.axvspan(self.lo, self.hi, color='C2', alpha=0.12, label='lr_max interval')
-    ax.set_xlabel('learning rate'); ax.set_ylabel('test accuracy'); ax.legend(fontsize=8, loc='best')
+    ax.set_xlabel('learning rate'); ax.set_ylabel('test accuracy, %'); ax.legend(fontsize=8, loc='best')
     ax.set_title(title or ('not bracketed: ' if self.open_end else '') + f"range test over {self.k} seeds")
     return ax
 
