@@ -11,7 +11,7 @@ from pathlib import Path
 # torch and fastai load only when a command runs (each command imports what it uses): `--help` and argument errors answer at once
 
 # %% auto #0
-__all__ = ['data_summary', 'format_summary', 'get_parser', 'main']
+__all__ = ['SUITE_NAMES', 'REGIME_NAMES', 'data_summary', 'format_summary', 'check_suite', 'get_parser', 'main']
 
 # %% ../nbs/09_cli.ipynb #98f95b9d
 def data_summary(name:str, archives=None)->dict:
@@ -32,7 +32,18 @@ def format_summary(s:dict)->str:
     lines += [f"{c:<{w}}  {a:>7,}  {b:>7,}" for c,a,b in zip(s['classes'], s['train_counts'], s['valid_counts'])]
     return '\n'.join(lines)
 
-# %% ../nbs/09_cli.ipynb #d2f83df4
+# %% ../nbs/09_cli.ipynb #f0c0afdd
+SUITE_NAMES = ('table1', 'one_cycle', 'mnist', 'lr_range', 'data_size', 'batch_size', 'weight_decay', 'momentum',
+               'dropout', 'depth', 'archs', 'cifar100', 'hessian', 'demo')
+REGIME_NAMES = ('cpu', 'arena')
+
+def check_suite(name:str, regimes:bool=False)->str:
+    "`name` if it names a suite (with `regimes`, or a regime map), else a `ValueError` listing them"
+    names = SUITE_NAMES + (tuple(n for n in REGIME_NAMES if n not in SUITE_NAMES) if regimes else ())
+    if name not in names: raise ValueError(f"Unknown suite {name!r}; choose one of: {', '.join(names)}")
+    return name
+
+# %% ../nbs/09_cli.ipynb #919a83e7
 def _data_check(a):
     for name in a.names: print(format_summary(data_summary(name, a.archives)))
 
@@ -59,6 +70,7 @@ def _list(a):
 def _switch(v): return {'auto': None, 'on': True, 'off': False}[v]
 
 def _run(a):
+    check_suite(a.suite)
     from superconv.suites import run_suite
     from superconv.report import report_suite
     t = time.time()
@@ -71,6 +83,7 @@ def _run(a):
     print(report_suite(a.suite, a.scale, a.out))
 
 def _report(a):
+    check_suite(a.suite, regimes=True)
     from superconv.suites import SUITES
     from superconv.report import report_suite
     from superconv.regime import REGIMES
@@ -273,14 +286,15 @@ def get_parser()->argparse.ArgumentParser:
     chk.set_defaults(func=_data_check)
     return p
 
-# %% ../nbs/09_cli.ipynb #89290b49
+# %% ../nbs/09_cli.ipynb #aa0acd4a
 def main(argv:list|None=None)->int:
     "Run the `superconv` command line; user errors print one line on stderr and return 2"
     args = get_parser().parse_args(argv)
     try: rc = args.func(args)
     except (ValueError, FileNotFoundError, TypeError, PermissionError, RuntimeError) as e:
-        from superconv.store import StoreLockedError
-        if isinstance(e, RuntimeError) and not isinstance(e, StoreLockedError): raise
+        if isinstance(e, RuntimeError):   # only a store held by another sweep is a user error (and torch is loaded by then)
+            from superconv.store import StoreLockedError
+            if not isinstance(e, StoreLockedError): raise
         print(f"superconv: error: {e}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:

@@ -44,6 +44,14 @@ def test_help_and_argument_errors_load_no_torch():
         r = subprocess.run([sys.executable, '-c', code, *args], capture_output=True, text=True)
         assert r.stdout.strip().splitlines()[-1] == '[]', (args, r.stdout[-300:])
 
+def test_unknown_suite_answers_before_torch_loads():
+    "`superconv run nosuch` and `superconv report nosuch`: one line, exit 2, without importing torch (seconds)"
+    code = ("import sys; from superconv.cli import main\nrc = main(sys.argv[1:])\n"
+            "print(rc, sorted(m for m in ('torch', 'fastai') if m in sys.modules))")
+    for args in (['run', 'nosuch'], ['report', 'nosuch']):
+        r = subprocess.run([sys.executable, '-c', code, *args], capture_output=True, text=True)
+        assert r.stdout.strip() == '2 []' and r.stderr.startswith("superconv: error: Unknown suite 'nosuch'"), (args, r)
+
 def test_python_m_superconv_is_the_command():
     r = subprocess.run([sys.executable, '-m', 'superconv', 'map', '--help'], capture_output=True, text=True)
     assert r.returncode == 0 and r.stdout.startswith('usage: superconv map')
