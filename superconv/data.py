@@ -21,6 +21,7 @@ from fastai.data.transforms import Category, IntToFloatTensor, Normalize, get_im
 from fastai.losses import CrossEntropyLossFlat
 from fastai.torch_core import TensorImage, TensorCategory, default_device, tensor
 from fasttransform import DisplayedTransform, Transform
+from .fastai_internals import last_idxs
 
 # %% auto #0
 __all__ = ['DATASETS', 'ARCHIVES_ENV', 'CACHE_VERSION', 'VALID_SEED', 'DataSpec', 'data_spec', 'progress', 'reachable',
@@ -304,7 +305,7 @@ class TensorImageDataset:
 class TensorDL(TfmdDL):
     "A `TfmdDL` over a `TensorImageDataset`: shuffled on the device, one tensor index per batch"
     def get_idxs(self): return torch.randperm(self.n) if self.shuffle else torch.arange(self.n)
-    def sample(self): return self._DataLoader__idxs  # what `DataLoader.__iter__` just stored from `get_idxs` (which `get_preds` may replace)
+    def sample(self): return last_idxs(self)   # what `DataLoader.__iter__` just drew (`get_preds` may replace `get_idxs`)
     def create_batches(self, samps):
         if not isinstance(samps, torch.Tensor): samps = list(samps)   # any indices: a list, or `DistributedDL`'s generator over its shard
         idxs = torch.as_tensor(samps).to(self.dataset.y.device)

@@ -80,7 +80,7 @@ def check_record(rec:dict)->dict:
     if 'test_acc' not in rec['final']: raise SchemaError("Record is missing 'final.test_acc'")
     return rec
 
-# %% ../nbs/04b_store.ipynb #bf86cf6a
+# %% ../nbs/04b_store.ipynb #c84b86a1
 _WARNED = set()   # (store, bad lines) already warned about in this process
 
 class ResultStore:
@@ -90,7 +90,8 @@ class ResultStore:
 
     def read(self)->tuple:
         "(valid records, [(line number, problem)]) — bad lines are reported, never rewritten"
-        if self.path.is_dir(): raise ValueError(f"{self.path} is a folder, not a results store: name a .jsonl file")
+        if self.path.is_dir():
+            raise ValueError(f"{self.path} is a folder, not a results store: name a .jsonl file in it")
         if not self.path.exists(): return [],[]
         good,bad = [],[]
         for i,line in enumerate(self.path.read_text().splitlines(), 1):

@@ -156,7 +156,7 @@ def test_rerun_at_commit_is_bit_for_bit(archives, tmp_path):
     git('-c', 'user.name=t', '-c', 'user.email=t@t', 'commit', '-qam', 'an older commit of the test')
     sha = git('rev-parse', 'HEAD').stdout.strip()
     store = tmp_path/'s.jsonl'
-    code = ("import sys; from superconv.experiments import *\n"
+    code = ("import sys; from superconv.experiments import *; from superconv.store import ResultStore\n"
             f"run_specs([RunSpec('step', 'step', n_iter=5, lr_max=0.2, eval_every=5, **{TINY!r})], ResultStore(sys.argv[1]), device='cpu', verbose=False)")
     r = subprocess.run([sys.executable, '-c', code, str(store)], cwd=clone, env={**os.environ, 'PYTHONPATH': str(clone)}, capture_output=True, text=True)
     assert r.returncode == 0, r.stderr[-2000:]
