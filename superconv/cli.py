@@ -172,7 +172,7 @@ def _tune(a):
 def _demo(a):
     from superconv.suites import results_dir
     print("superconv demo: an accuracy LR range test, then the paper's 1cycle (LRs from the test) against the step schedule, "
-          "on CIFAR-10 with ResNet-8 — a few minutes on two CPU cores.\n", flush=True)
+          "on CIFAR-10 with ResNet-8 — about 5 minutes on two idle CPU cores.\n", flush=True)
     argv = ['run', 'demo', '--seeds', '1', '--out', a.out or str(results_dir()/'demo')] + ['--device', a.device]*bool(a.device)
     return _run(get_parser().parse_args(argv + ['--quiet']*a.quiet + ['--dry-run']*a.dry_run))   # `run`'s own defaults for every other switch
 
@@ -203,7 +203,7 @@ def get_parser()->argparse.ArgumentParser:
     common.add_argument('--device', default=None, help="training device, e.g. cpu or cuda (default: the GPU if there is one)")
     common.add_argument('--quiet', action='store_true', help="no progress bars")
 
-    d = sub.add_parser('demo', parents=[common], help="the main job: a range test and 1cycle vs step on CIFAR-10, in minutes on a CPU")
+    d = sub.add_parser('demo', parents=[common], help="the main job: a range test and 1cycle vs step on CIFAR-10, about 5 minutes on a CPU")
     d.add_argument('--dry-run', action='store_true', help='each run for 12 iterations on 1,000 images: checks the set-up in seconds')
     d.set_defaults(func=_demo)
     l = sub.add_parser('list', help='the suites and their scales'); l.set_defaults(func=_list)

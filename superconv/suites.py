@@ -144,7 +144,7 @@ _suite('lr_range', "LR range tests: test accuracy against a linearly growing LR 
     paper={'resnet56-5k': 81.6, 'resnet56-20k': 83.1, 'resnet20': 84.6, 'resnet110': 87.3},
     paper_note="best test accuracy during the range test, authors' logs range3Iter5kFig2b, range3Iter20kFig2b, range2Res20Fig4b, range2Res110Fig4b")
 
-# %% ../nbs/06_suites.ipynb #fd5db4be
+# %% ../nbs/06_suites.ipynb #5bf0df4d
 _SIZES = {'paper': (50_000, 40_000, 30_000, 20_000, 10_000), 'cpu': (10_000, 8_000, 6_000, 4_000, 2_000)}
 _suite('data_size', "Training-set size: the gain of 1cycle grows as data shrinks (Table 1 rows, Fig. 5)",
     "Super-convergence helps most when labelled data is scarce.",
@@ -160,6 +160,7 @@ _suite('data_size', "Training-set size: the gain of 1cycle grows as data shrinks
     paper_note="authors' logs lr35Tr*Tab1 and clr3SS5kTr*Tab1; the 20k step run's best was 76.4%",
     sweep='n_train', paper_x={f'{k}-{s//1000}k': s for s in _SIZES['paper'] for k in ('step', 'clr')})
 
+# %% ../nbs/06_suites.ipynb #725aa886
 _suite('batch_size', "Batch size: larger total batches work better with large LRs",
     "With super-convergence, larger batches give better accuracy (the regularization of a large LR replaces that of small batches).",
     scales={
@@ -171,6 +172,7 @@ _suite('batch_size', "Batch size: larger total batches work better with large LR
                    "row at batch 128, the per-GPU batch that single-GPU reproductions of the paper used and failed with"},
     paper={}, paper_note="the paper shows this as a figure; values not verified here", sweep='bs', small_batch=('1cycle-bs128',))
 
+# %% ../nbs/06_suites.ipynb #02613bea
 _suite('weight_decay', "Weight decay with a large LR (Fig. 10b)",
     "A large LR regularizes, so weight decay must be reduced — but 1e-4 beats both 1e-3 (diverged) and 1e-5.",
     scales={
@@ -182,6 +184,7 @@ _suite('weight_decay', "Weight decay with a large LR (Fig. 10b)",
     paper_note="authors' logs clr3SS5kWD-*Fig11 and clr3SS5kFig1a; the 1e-3 run diverged (best 65.9%)",
     sweep='wd', paper_x={f'clr-wd{w:g}': w for w in (1e-3, 1e-4, 1e-5, 1e-6)})
 
+# %% ../nbs/06_suites.ipynb #f09f588d
 _suite('momentum', "Momentum with a large LR (Fig. 10a), and cyclical momentum",
     "Momentum 0.95 is too much with LR 3; cyclical momentum (0.95 → 0.85 → 0.95) works with 1cycle.",
     scales={
@@ -192,6 +195,7 @@ _suite('momentum', "Momentum with a large LR (Fig. 10a), and cyclical momentum",
     paper={'clr-mom0.8': 91.9, 'clr-mom0.85': 92.3, 'clr-mom0.9': 92.4, 'clr-mom0.95': 90.7},
     paper_note="authors' logs clr3SS5kMom*Fig11", sweep='mom', paper_x={f'clr-mom{m}': m for m in (0.8, 0.85, 0.9, 0.95)})
 
+# %% ../nbs/06_suites.ipynb #bc90b286
 _suite('dropout', "Dropout with 1cycle",
     "Large LRs regularize; adding dropout on top does not help super-convergence.",
     scales={
@@ -201,7 +205,7 @@ _suite('dropout', "Dropout with 1cycle",
     shrunk={'paper': "dropout before the classifier", 'cpu': "ResNet-8, 10k subset, 1cycle 200 iterations at batch 512; range tests with and without dropout 0.2, the paper's own evidence"},
     paper={}, paper_note="the paper reports a range test with dropout 0.2 (best 86.3%; ResNet-56 without dropout: 89.4% in Fig. 4); training values not verified here", sweep='dropout')
 
-# %% ../nbs/06_suites.ipynb #8f344719
+# %% ../nbs/06_suites.ipynb #fb250a73
 _suite('depth', "Depth: ResNet-20, -56 and -110 (Table 1)",
     "Super-convergence works across depths; the paper's gains are larger for the shallower ResNet-20.",
     scales={
@@ -215,6 +219,7 @@ _suite('depth', "Depth: ResNet-20, -56 and -110 (Table 1)",
     paper_note="authors' logs lr35Res20Fig6b, clr3SS5kRes20Tab1, lr35Fig1a, clr3SS5kFig1a, lr35Res110Fig6b, clr3SS5kRes110Tab1",
     sweep='model', paper_x={f'{k}-{m}': m for m in ('resnet20', 'resnet56', 'resnet110') for k in ('step', 'clr')})
 
+# %% ../nbs/06_suites.ipynb #216b5f96
 _suite('archs', "Other architectures: wide ResNet and DenseNet (Table 1)",
     "Super-convergence is not specific to ResNet-56.",
     scales={
@@ -227,6 +232,7 @@ _suite('archs', "Other architectures: wide ResNet and DenseNet (Table 1)",
             'cpu': "WRN-10-2 (0.30M parameters) and DenseNet-BC-22 (k=12, 0.07M) instead of WRN-16-8 and DenseNet-BC-100 — on 2 CPU cores an iteration costs 2.2× and 4.4× ResNet-8's, WRN-16-4 9× and DenseNet-BC-40 8× — 10k subset, step 200 vs 1cycle 100 iterations, 100-iteration range tests"},
     paper={}, paper_note="the paper's wide ResNet and DenseNet numbers are not verified here")
 
+# %% ../nbs/06_suites.ipynb #eab585b4
 _suite('cifar100', "CIFAR-100 with ResNet-56 (Fig. 7b)",
     "Super-convergence also holds on CIFAR-100.",
     scales={
