@@ -13,10 +13,11 @@ from .store import ResultStore
 from .experiments import RunSpec, run_specs
 
 # %% auto #0
-__all__ = ['SUITES', 'PAPER', 'PAPER_STEP', 'PAPER_CLR', 'CPU', 'GPU_IMG_S', 'RESULTS_ENV', 'Suite', 'cpu_range', 'cpu_1cycle',
-           'cpu_step', 'gpu_minutes', 'results_dir', 'suite_store', 'dry_run_spec', 'run_suite', 'run_on_gpu']
+__all__ = ['SUITES', 'PAPER', 'PAPER_STEP', 'PAPER_CLR', 'PAPER_PAIR', 'CPU', 'GPU_IMG_S', 'PAPER_RANGE', 'C100', 'RESULTS_ENV',
+           'Suite', 'cpu_range', 'cpu_1cycle', 'cpu_step', 'gpu_minutes', 'results_dir', 'suite_store', 'dry_run_spec',
+           'run_suite', 'run_on_gpu']
 
-# %% ../nbs/06_suites.ipynb #98f95b9d
+# %% ../nbs/06_suites.ipynb #5202da61
 @dataclass
 class Suite:
     "A named experiment: what the paper claims, its numbers, and run specs per scale"
@@ -29,16 +30,19 @@ class Suite:
     paper_note:str=''
     sweep:str|None=None      # The `RunSpec` field an ablation varies (for `plot_sweep`)
     paper_x:dict=field(default_factory=dict) # {paper label: its value of `sweep`}
-    small_batch:tuple=() # Labels of CPU-scale runs deliberately below batch 512 (to show why the effect needs large batches)
+    small_batch:tuple=() # Labels of CPU-scale runs deliberately below batch 512 (why the effect needs large batches)
     baseline:str='step'  # The family 1cycle is measured against (its runs labelled `baseline-budget`)
-    paper_fraction:float|None=1/8 # The paper's headline: 1cycle matched `baseline` in this fraction of its iterations (None: not verified)
+    paper_fraction:float|None=1/8 # The paper's headline: 1cycle matched `baseline` in this fraction of its iterations
     def specs(self, scale:str='cpu', seeds:int=3)->list:
         "The runs of `scale`, range tests first, each label repeated over `seeds` seeds"
-        if scale not in self.scales: raise ValueError(f"Suite {self.name!r} has no scale {scale!r}; choose one of: {', '.join(self.scales)}")
-        if not (isinstance(seeds, int) and seeds > 0): raise ValueError(f"seeds must be a positive integer, got {seeds!r}")
+        if scale not in self.scales:
+            raise ValueError(f"Suite {self.name!r} has no scale {scale!r}; choose one of: {', '.join(self.scales)}")
+        if not (isinstance(seeds, int) and seeds > 0):
+            raise ValueError(f"seeds must be a positive integer, got {seeds!r}")
         res = self.scales[scale](seeds)
         return sorted(res, key=lambda s: s.schedule != 'lr_range')   # stable: range tests first
 
+# %% ../nbs/06_suites.ipynb #338852bf
 SUITES = {}
 def _suite(*args, **kw):
     "Register a `Suite` in `SUITES` (returns nothing, so a registering cell shows no output)"
@@ -48,55 +52,64 @@ def _seeds(specs, seeds, range_once=True):
     "Each spec over `seeds` seeds (range tests: seed 0 only, when `range_once`)"
     return [replace(s, seed=i) for s in specs for i in range(1 if range_once and s.schedule == 'lr_range' else seeds)]
 
-# %% ../nbs/06_suites.ipynb #7ce242cc
+# %% ../nbs/06_suites.ipynb #294144f6
 PAPER = dict(model='resnet56', bs=1000, wd=1e-4, mom=0.9, pad=0)
 PAPER_STEP = dict(PAPER, schedule='step', n_iter=80_000, lr_max=0.35, bn_mom=0.001, eval_every=1000)
-PAPER_CLR = dict(PAPER, schedule='clr', n_iter=10_000, lr_min=0.1, lr_max=3.0, clr_step=5_000, bn_mom=0.05, eval_every=250)
+PAPER_CLR = dict(PAPER, schedule='clr', n_iter=10_000, lr_min=0.1, lr_max=3.0, clr_step=5_000, bn_mom=0.05,
+                 eval_every=250)
+PAPER_PAIR = (('step', PAPER_STEP), ('clr', PAPER_CLR))   # Table 1's two schedules, by family
 
 CPU = dict(model='resnet8', bs=512, wd=1e-4, mom=0.9, bn_mom=0.05, n_train=10_000)
 def cpu_range(label='lr_range', **kw):
     "An accuracy range test at CPU scale: LR 0 → 3 over 200 iterations, 2,000 test images every 20"
-    return RunSpec(label, 'lr_range', **{**CPU, 'n_iter':200, 'lr_min':0., 'lr_max':3., 'eval_every':20, 'n_val':2_000, **kw})
+    return RunSpec(label, 'lr_range', **{**CPU, 'n_iter':200, 'lr_min':0., 'lr_max':3., 'eval_every':20, 'n_val':2_000,
+                                         **kw})
 def cpu_1cycle(label, n_iter, lr_from='lr_range', **kw):
     "The paper's 1cycle at CPU scale, LRs from the suite's range test"
-    return RunSpec(label, 'paper_1cycle', **{**CPU, 'n_iter':n_iter, 'lr_max':None, 'lr_from':lr_from, 'eval_every':max(1, n_iter//8), **kw})
+    return RunSpec(label, 'paper_1cycle', **{**CPU, 'n_iter':n_iter, 'lr_max':None, 'lr_from':lr_from,
+                                             'eval_every':max(1, n_iter//8), **kw})
 def cpu_step(label, n_iter, lr=0.35, **kw):
     "The paper's step baseline at CPU scale: 0.35, ×0.1 at 62.5% and 87.5% of the run"
     return RunSpec(label, 'step', **{**CPU, 'n_iter':n_iter, 'lr_max':lr, 'eval_every':max(1, n_iter//8), **kw})
 
-# %% ../nbs/06_suites.ipynb #c22f1d47
-GPU_IMG_S = {'resnet56': 30_300}   # training images/s through `run_spec` on one H200 (channels_last, bf16, eager; 2026-11-30)
+# %% ../nbs/06_suites.ipynb #4e327344
+GPU_IMG_S = {'resnet56': 30_300}   # training images/s through `run_spec` on one H200 (channels_last, bf16; 2026-11-30)
 
 def gpu_minutes(spec:RunSpec, img_s:dict=GPU_IMG_S)->float|None:
     "Estimated GPU minutes of `spec`'s training at the measured rate of its model; `None` where none was measured"
     r = img_s.get(spec.model)
     return None if r is None else spec.n_iter*spec.bs/r/60
 
-# %% ../nbs/06_suites.ipynb #d1767f26
+# %% ../nbs/06_suites.ipynb #05be319d
 _suite('table1', "1cycle vs piecewise-constant LR on CIFAR-10 (Table 1, Fig. 1a)",
-    "One LR cycle with a large maximum reaches a higher test accuracy in 1/8 of the iterations of the usual step schedule.",
+    "One LR cycle with a large maximum reaches a higher test accuracy in 1/8 of the iterations of the usual step "
+    "schedule.",
     scales={
         'paper': lambda n: _seeds([RunSpec('step', **PAPER_STEP), RunSpec('clr', **PAPER_CLR)], n),
         'cpu': lambda n: _seeds([cpu_range(), cpu_step('step-400', 400), cpu_step('step-200', 200),
                                  cpu_1cycle('1cycle-200', 200), cpu_1cycle('1cycle-100', 100),
                                  cpu_step('step-tuned-400', 400, lr=None, lr_from='lr_range')], n),
-        'cpu-long': lambda n: _seeds([cpu_range(n_train=5_000, n_iter=800, eval_every=40)] + [f(f"{k}-{b}", b, n_train=5_000)
+        'cpu-long': lambda n: _seeds([cpu_range(n_train=5_000, n_iter=800, eval_every=40)] +
+                                     [f(f"{k}-{b}", b, n_train=5_000)
                                       for k,f in (('step', cpu_step), ('1cycle', cpu_1cycle),
                                                   ('step-tuned', partial(cpu_step, lr=None, lr_from='lr_range')))
                                       for b in (100, 200, 400, 800, 1600)], n)},
     shrunk={'paper': "none: ResNet-56, 50k images, batch 1,000, step 0.35 for 80k iterations vs CLR 0.1–3 for 10k",
-            'cpu': "ResNet-8 instead of ResNet-56, a 10k-image stratified subset, batch 512, 100–400 iterations instead of 10k/80k, "
-                   "BatchNorm momentum 0.05 for every run, 1cycle LRs from a 200-iteration range test, pad-4 crops",
-            'cpu-long': "a budget sweep: ResNet-8, a 5k-image stratified subset (500 a class, so the step schedule can plateau "
-                        "within 1,600 iterations = 164 epochs), batch 512, BatchNorm momentum 0.05 for every run, every schedule at "
-                        "100, 200, 400, 800 and 1,600 iterations; 1cycle LRs and the tuned step LR from one 800-iteration range test "
-                        "(LR 0 → 3) on the same subset, four times the cpu preset's 200 iterations, which could not show a peak; "
-                        "≈29k iterations, about 4 hours on 2 cores"},
+            'cpu': "ResNet-8 instead of ResNet-56, a 10k-image stratified subset, batch 512, 100–400 iterations "
+                   "instead of 10k/80k, BatchNorm momentum 0.05 for every run, 1cycle LRs from a 200-iteration range "
+                   "test, pad-4 crops",
+            'cpu-long': "a budget sweep: ResNet-8, a 5k-image stratified subset (500 a class, so the step schedule "
+                        "can plateau within 1,600 iterations = 164 epochs), batch 512, BatchNorm momentum 0.05 for "
+                        "every run, every schedule at 100, 200, 400, 800 and 1,600 iterations; 1cycle LRs and the "
+                        "tuned step LR from one 800-iteration range test (LR 0 → 3) on the same subset, four times "
+                        "the cpu preset's 200 iterations, which could not show a peak; ≈29k iterations, about 4 "
+                        "hours on 2 cores"},
     paper={'step': 90.3, 'clr': 92.4, '1cycle': 92.4},
-    paper_note="authors' logs lr35Fig1a (step, 80k iterations) and clr3SS5kFig1a (CLR 0.1–3, 10k iterations), for every budget of the "
-               "family; 1cycle runs are set beside the paper's CLR run, and the paper's text gives 91.2% for the step schedule")
+    paper_note="authors' logs lr35Fig1a (step, 80k iterations) and clr3SS5kFig1a (CLR 0.1–3, 10k iterations), for "
+               "every budget of the family; 1cycle runs are set beside the paper's CLR run, and the paper's text "
+               "gives 91.2% for the step schedule")
 
-# %% ../nbs/06_suites.ipynb #badd65b7
+# %% ../nbs/06_suites.ipynb #06e7df58
 def _one_cycles(base, lrs, n_iter, **kw):
     "The four 1cycle variants of the `one_cycle` suite over `n_iter` iterations; `lrs`: how each run gets its LRs"
     return [RunSpec(f'paper-{n_iter}', 'paper_1cycle', n_iter=n_iter, **lrs, **base, **kw),
@@ -105,22 +118,27 @@ def _one_cycles(base, lrs, n_iter, **kw):
             RunSpec(f'fastai-default-{n_iter}', 'fastai_1cycle', n_iter=n_iter, cyc_mom=True, **lrs, **base, **kw)]
 
 _suite('one_cycle', "fastai's cosine 1cycle against the paper's linear 1cycle, with and without annihilation",
-    "The paper's linear cycle ends with a short annihilation of the LR far below lr_min; that final phase is where accuracy jumps.",
+    "The paper's linear cycle ends with a short annihilation of the LR far below lr_min; that final phase is where "
+    "accuracy jumps.",
     scales={
-        'paper': lambda n: _seeds(_one_cycles({k:v for k,v in PAPER_CLR.items() if k not in ('schedule', 'n_iter', 'clr_step')},
-                                              {}, 10_000), n),
-        'cpu': lambda n: _seeds([cpu_range()] + _one_cycles({**CPU, 'eval_every':25}, {'lr_max':None, 'lr_from':'lr_range'}, 200), n)},
+        'paper': lambda n: _seeds(_one_cycles({k:v for k,v in PAPER_CLR.items()
+                                               if k not in ('schedule', 'n_iter', 'clr_step')}, {}, 10_000), n),
+        'cpu': lambda n: _seeds([cpu_range()] + _one_cycles({**CPU, 'eval_every':25},
+                                                            {'lr_max':None, 'lr_from':'lr_range'}, 200), n)},
     shrunk={'paper': "none: ResNet-56, 50k images, batch 1,000, LR 0.1–3 (fastai: peak 3) for 10k iterations",
-            'cpu': "ResNet-8, 10k subset, batch 512, 200 iterations, LRs from a 200-iteration range test, BN momentum 0.05"},
+            'cpu': "ResNet-8, 10k subset, batch 512, 200 iterations, LRs from a 200-iteration range test, BN "
+                   "momentum 0.05"},
     paper={'no-annihilation': 92.4},
-    paper_note="the paper has no cosine run; its logged 10k-iteration run (clr3SS5kFig1a, 92.4%) is one linear cycle 0.1–3–0.1 without annihilation")
+    paper_note="the paper has no cosine run; its logged 10k-iteration run (clr3SS5kFig1a, 92.4%) is one linear cycle "
+               "0.1–3–0.1 without annihilation")
 
-# %% ../nbs/06_suites.ipynb #09eab3ea
+# %% ../nbs/06_suites.ipynb #1c58a6bf
 _LENET = dict(dataset='mnist', model='lenet', bs=64, wd=5e-4, mom=0.9, bn_mom=None, pad=0)
 def _mnist(n):
+    one_cycle = dict(_LENET, schedule='paper_1cycle', lr_min=0.01, lr_max=0.1)
     return _seeds([RunSpec('inv-10k', 'inv', n_iter=10_000, lr_max=0.01, eval_every=1000, **_LENET),
-                   RunSpec('1cycle-5k', 'paper_1cycle', n_iter=5_000, lr_min=0.01, lr_max=0.1, eval_every=500, **_LENET),
-                   RunSpec('1cycle-2.5k', 'paper_1cycle', n_iter=2_500, lr_min=0.01, lr_max=0.1, eval_every=250, **_LENET)], n)
+                   RunSpec('1cycle-5k', n_iter=5_000, eval_every=500, **one_cycle),
+                   RunSpec('1cycle-2.5k', n_iter=2_500, eval_every=250, **one_cycle)], n)
 _suite('mnist', "LeNet on MNIST: 1cycle vs Caffe's inverse-decay baseline (Table 1)",
     "1cycle reaches the baseline's accuracy in a fraction of its iterations on MNIST too.",
     scales={'paper': _mnist, 'cpu': _mnist},
@@ -128,23 +146,27 @@ _suite('mnist', "LeNet on MNIST: 1cycle vs Caffe's inverse-decay baseline (Table
             'cpu': "none: the same runs as paper scale"},
     paper={}, paper_note="the paper's LeNet numbers are not verified here", baseline='inv', paper_fraction=None)
 
-# %% ../nbs/06_suites.ipynb #5d2de04e
+# %% ../nbs/06_suites.ipynb #2fd53785
+PAPER_RANGE = dict(PAPER, lr_min=0., lr_max=3., bn_mom=0.05)
 _suite('lr_range', "LR range tests: test accuracy against a linearly growing LR (Fig. 2b, Fig. 4)",
     "Networks that super-converge keep a high test accuracy up to a very large LR (about 3 for ResNet-56 on CIFAR-10).",
     scales={
-        'paper': lambda n: [RunSpec(f'resnet56-{k//1000}k', 'lr_range', **{**PAPER, 'n_iter':k, 'lr_min':0., 'lr_max':3., 'bn_mom':0.05, 'eval_every':k//50})
+        'paper': lambda n: [RunSpec(f'resnet56-{k//1000}k', 'lr_range', **{**PAPER_RANGE, 'n_iter':k,
+                                                                            'eval_every':k//50})
                             for k in (5_000, 20_000)] +
-                           [RunSpec(f'{m}', 'lr_range', **{**PAPER, 'model':m, 'n_iter':20_000, 'lr_min':0., 'lr_max':2., 'bn_mom':0.05, 'eval_every':400})
-                            for m in ('resnet20', 'resnet110')],
+                           [RunSpec(f'{m}', 'lr_range', **{**PAPER_RANGE, 'model':m, 'n_iter':20_000, 'lr_max':2.,
+                                                           'eval_every':400}) for m in ('resnet20', 'resnet110')],
         'cpu': lambda n: [cpu_range('resnet8'), cpu_range('resnet20', model='resnet20'),
-                          RunSpec('lenet', 'lr_range', dataset='mnist', model='lenet', bs=512, bn_mom=None, wd=5e-4, pad=0,
-                                  n_iter=300, lr_min=0., lr_max=0.5, eval_every=15, n_val=2_000)]},
+                          RunSpec('lenet', 'lr_range', dataset='mnist', model='lenet', bs=512, bn_mom=None, wd=5e-4,
+                                  pad=0, n_iter=300, lr_min=0., lr_max=0.5, eval_every=15, n_val=2_000)]},
     shrunk={'paper': "none: 5k and 20k iterations, batch 1,000 (the paper also ran 100k)",
-            'cpu': "ResNet-8 and ResNet-20 on a 10k subset, 200 iterations at batch 512 instead of 5k–100k at 1,000; LeNet at batch 512"},
+            'cpu': "ResNet-8 and ResNet-20 on a 10k subset, 200 iterations at batch 512 instead of 5k–100k at 1,000; "
+                   "LeNet at batch 512"},
     paper={'resnet56-5k': 81.6, 'resnet56-20k': 83.1, 'resnet20': 84.6, 'resnet110': 87.3},
-    paper_note="best test accuracy during the range test, authors' logs range3Iter5kFig2b, range3Iter20kFig2b, range2Res20Fig4b, range2Res110Fig4b")
+    paper_note="best test accuracy during the range test, authors' logs range3Iter5kFig2b, range3Iter20kFig2b, "
+               "range2Res20Fig4b, range2Res110Fig4b")
 
-# %% ../nbs/06_suites.ipynb #5bf0df4d
+# %% ../nbs/06_suites.ipynb #00e114ba
 _SIZES = {'paper': (50_000, 40_000, 30_000, 20_000, 10_000), 'cpu': (10_000, 8_000, 6_000, 4_000, 2_000)}
 _suite('data_size', "Training-set size: the gain of 1cycle grows as data shrinks (Table 1 rows, Fig. 5)",
     "Super-convergence helps most when labelled data is scarce.",
@@ -154,114 +176,145 @@ _suite('data_size', "Training-set size: the gain of 1cycle grows as data shrinks
         'cpu': lambda n: _seeds([cpu_range()] + [f(f'{k}-{s//1000}k', b, n_train=s) for s in _SIZES['cpu']
                                  for k,f,b in (('step', cpu_step, 300), ('1cycle', cpu_1cycle, 150))], n)},
     shrunk={'paper': "none",
-            'cpu': "sizes 10k…2k (one fifth of the paper's 50k…10k), ResNet-8, step 300 vs 1cycle 150 iterations at batch 512, BN momentum 0.05"},
+            'cpu': "sizes 10k…2k (one fifth of the paper's 50k…10k), ResNet-8, step 300 vs 1cycle 150 iterations at "
+                   "batch 512, BN momentum 0.05"},
     paper={'step-40k': 90.4, 'clr-40k': 91.1, 'step-30k': 86.4, 'clr-30k': 89.6, 'step-20k': 62.3, 'clr-20k': 87.9,
            'step-10k': 71.2, 'clr-10k': 80.6, 'step-50k': 90.3, 'clr-50k': 92.4},
     paper_note="authors' logs lr35Tr*Tab1 and clr3SS5kTr*Tab1; the 20k step run's best was 76.4%",
     sweep='n_train', paper_x={f'{k}-{s//1000}k': s for s in _SIZES['paper'] for k in ('step', 'clr')})
 
-# %% ../nbs/06_suites.ipynb #725aa886
+# %% ../nbs/06_suites.ipynb #86cec57c
 _suite('batch_size', "Batch size: larger total batches work better with large LRs",
-    "With super-convergence, larger batches give better accuracy (the regularization of a large LR replaces that of small batches).",
+    "With super-convergence, larger batches give better accuracy (the regularization of a large LR replaces that of "
+    "small batches).",
     scales={
-        'paper': lambda n: _seeds([RunSpec(f'clr-bs{b}', **{**PAPER_CLR, 'bs':b, 'n_iter':10_000*1000//b, 'clr_step':5_000*1000//b})
+        'paper': lambda n: _seeds([RunSpec(f'clr-bs{b}', **{**PAPER_CLR, 'bs':b, 'n_iter':10_000*1000//b,
+                                                             'clr_step':5_000*1000//b})
                                    for b in (256, 512, 1000, 1536)], n),
-        'cpu': lambda n: _seeds([cpu_range()] + [cpu_1cycle(f'1cycle-bs{b}', 20*10_000//b, bs=b) for b in (512, 1024, 2048, 128)], n)},
-    shrunk={'paper': "CLR 0.1–3 at total batch 256…1,536, iterations scaled so every run sees the same number of images (the paper's own figure used its fixed 10k iterations)",
-            'cpu': "ResNet-8, 10k subset, 20 epochs at batch 512/1,024/2,048, LRs from one range test at batch 512; plus one deliberate "
-                   "row at batch 128, the per-GPU batch that single-GPU reproductions of the paper used and failed with"},
-    paper={}, paper_note="the paper shows this as a figure; values not verified here", sweep='bs', small_batch=('1cycle-bs128',))
+        'cpu': lambda n: _seeds([cpu_range()] + [cpu_1cycle(f'1cycle-bs{b}', 20*10_000//b, bs=b)
+                                                 for b in (512, 1024, 2048, 128)], n)},
+    shrunk={'paper': "CLR 0.1–3 at total batch 256…1,536, iterations scaled so every run sees the same number of "
+                     "images (the paper's own figure used its fixed 10k iterations)",
+            'cpu': "ResNet-8, 10k subset, 20 epochs at batch 512/1,024/2,048, LRs from one range test at batch 512; "
+                   "plus one deliberate row at batch 128, the per-GPU batch that single-GPU reproductions of the "
+                   "paper used and failed with"},
+    paper={}, paper_note="the paper shows this as a figure; values not verified here", sweep='bs',
+    small_batch=('1cycle-bs128',))
 
-# %% ../nbs/06_suites.ipynb #02613bea
+# %% ../nbs/06_suites.ipynb #7b340702
 _suite('weight_decay', "Weight decay with a large LR (Fig. 10b)",
     "A large LR regularizes, so weight decay must be reduced — but 1e-4 beats both 1e-3 (diverged) and 1e-5.",
     scales={
-        'paper': lambda n: _seeds([RunSpec(f'clr-wd{w:g}', **{**PAPER_CLR, 'wd':w}) for w in (1e-3, 1e-4, 1e-5, 1e-6)], n),
-        'cpu': lambda n: _seeds([cpu_range()] + [cpu_1cycle(f'1cycle-wd{w:g}', 200, wd=w) for w in (1e-3, 1e-4, 1e-5, 1e-6)] +
+        'paper': lambda n: _seeds([RunSpec(f'clr-wd{w:g}', **{**PAPER_CLR, 'wd':w})
+                                   for w in (1e-3, 1e-4, 1e-5, 1e-6)], n),
+        'cpu': lambda n: _seeds([cpu_range()] +
+                                [cpu_1cycle(f'1cycle-wd{w:g}', 200, wd=w) for w in (1e-3, 1e-4, 1e-5, 1e-6)] +
                                 [cpu_step(f'step-wd{w:g}', 400, wd=w) for w in (1e-3, 1e-4, 1e-5)], n)},
     shrunk={'paper': "none", 'cpu': "ResNet-8, 10k subset, 1cycle 200 / step 400 iterations at batch 512"},
     paper={'clr-wd0.001': 10.0, 'clr-wd0.0001': 92.4, 'clr-wd1e-05': 88.3, 'clr-wd1e-06': 87.3},
     paper_note="authors' logs clr3SS5kWD-*Fig11 and clr3SS5kFig1a; the 1e-3 run diverged (best 65.9%)",
     sweep='wd', paper_x={f'clr-wd{w:g}': w for w in (1e-3, 1e-4, 1e-5, 1e-6)})
 
-# %% ../nbs/06_suites.ipynb #f09f588d
+# %% ../nbs/06_suites.ipynb #16f2941c
 _suite('momentum', "Momentum with a large LR (Fig. 10a), and cyclical momentum",
     "Momentum 0.95 is too much with LR 3; cyclical momentum (0.95 → 0.85 → 0.95) works with 1cycle.",
     scales={
-        'paper': lambda n: _seeds([RunSpec(f'clr-mom{m}', **{**PAPER_CLR, 'mom':m}) for m in (0.8, 0.85, 0.9, 0.95)], n),
-        'cpu': lambda n: _seeds([cpu_range()] + [cpu_1cycle(f'1cycle-mom{m}', 200, mom=m) for m in (0.8, 0.85, 0.9, 0.95)] +
+        'paper': lambda n: _seeds([RunSpec(f'clr-mom{m}', **{**PAPER_CLR, 'mom':m})
+                                   for m in (0.8, 0.85, 0.9, 0.95)], n),
+        'cpu': lambda n: _seeds([cpu_range()] +
+                                [cpu_1cycle(f'1cycle-mom{m}', 200, mom=m) for m in (0.8, 0.85, 0.9, 0.95)] +
                                 [cpu_1cycle('1cycle-cyclical', 200, cyc_mom=True)], n)},
     shrunk={'paper': "none", 'cpu': "ResNet-8, 10k subset, 1cycle 200 iterations at batch 512"},
     paper={'clr-mom0.8': 91.9, 'clr-mom0.85': 92.3, 'clr-mom0.9': 92.4, 'clr-mom0.95': 90.7},
-    paper_note="authors' logs clr3SS5kMom*Fig11", sweep='mom', paper_x={f'clr-mom{m}': m for m in (0.8, 0.85, 0.9, 0.95)})
+    paper_note="authors' logs clr3SS5kMom*Fig11", sweep='mom',
+    paper_x={f'clr-mom{m}': m for m in (0.8, 0.85, 0.9, 0.95)})
 
-# %% ../nbs/06_suites.ipynb #bc90b286
+# %% ../nbs/06_suites.ipynb #ee62a5ee
 _suite('dropout', "Dropout with 1cycle",
     "Large LRs regularize; adding dropout on top does not help super-convergence.",
     scales={
         'paper': lambda n: _seeds([RunSpec(f'clr-drop{d}', **{**PAPER_CLR, 'dropout':d}) for d in (0., 0.1, 0.2)], n),
         'cpu': lambda n: _seeds([cpu_range(), cpu_range('lr_range-drop0.2', dropout=0.2)] +
                                 [cpu_1cycle(f'1cycle-drop{d}', 200, dropout=d) for d in (0., 0.1, 0.2)], n)},
-    shrunk={'paper': "dropout before the classifier", 'cpu': "ResNet-8, 10k subset, 1cycle 200 iterations at batch 512; range tests with and without dropout 0.2, the paper's own evidence"},
-    paper={}, paper_note="the paper reports a range test with dropout 0.2 (best 86.3%; ResNet-56 without dropout: 89.4% in Fig. 4); training values not verified here", sweep='dropout')
+    shrunk={'paper': "dropout before the classifier", 'cpu': "ResNet-8, 10k subset, 1cycle 200 iterations at batch "
+                                                             "512; range tests with and without dropout 0.2, the "
+                                                             "paper's own evidence"},
+    paper={}, paper_note="the paper reports a range test with dropout 0.2 (best 86.3%; ResNet-56 without dropout: "
+                         "89.4% in Fig. 4); training values not verified here", sweep='dropout')
 
-# %% ../nbs/06_suites.ipynb #fb250a73
+# %% ../nbs/06_suites.ipynb #a530129d
+def _per_model(models, step_iters, one_cycle_iters, **range_kw)->list:
+    "A CPU range test per model, then step and 1cycle (LRs from that model's range test) on each"
+    return ([cpu_range(f'lr_range-{m}', model=m, **range_kw) for m in models] +
+            [cpu_step(f'step-{m}', step_iters, model=m) if k == 'step' else
+             cpu_1cycle(f'1cycle-{m}', one_cycle_iters, model=m, lr_from=f'lr_range-{m}')
+             for m in models for k in ('step', '1cycle')])
+
 _suite('depth', "Depth: ResNet-20, -56 and -110 (Table 1)",
     "Super-convergence works across depths; the paper's gains are larger for the shallower ResNet-20.",
     scales={
         'paper': lambda n: _seeds([RunSpec(f'{k}-{m}', **{**cfg, 'model':m, **({'bs':800} if m == 'resnet110' else {})})
-                                   for m in ('resnet20', 'resnet56', 'resnet110') for k,cfg in (('step', PAPER_STEP), ('clr', PAPER_CLR))], n),
-        'cpu': lambda n: _seeds([cpu_range(f'lr_range-{m}', model=m) for m in ('resnet8', 'resnet14', 'resnet20')] +
-                                [f(f'{k}-{m}', b, model=m, **({'lr_from': f'lr_range-{m}'} if k == '1cycle' else {}))
-                                 for m in ('resnet8', 'resnet14', 'resnet20') for k,f,b in (('step', cpu_step, 240), ('1cycle', cpu_1cycle, 120))], n)},
-    shrunk={'paper': "ResNet-110 at batch 800 as in the paper", 'cpu': "ResNet-8/14/20 instead of 20/56/110, 10k subset, step 240 vs 1cycle 120 iterations (ResNet-14 costs 1.8×, ResNet-20 2.5× ResNet-8 an iteration)"},
-    paper={'step-resnet20': 88.6, 'clr-resnet20': 90.4, 'step-resnet56': 90.3, 'clr-resnet56': 92.4, 'step-resnet110': 91.2, 'clr-resnet110': 92.4},
-    paper_note="authors' logs lr35Res20Fig6b, clr3SS5kRes20Tab1, lr35Fig1a, clr3SS5kFig1a, lr35Res110Fig6b, clr3SS5kRes110Tab1",
+                                   for m in ('resnet20', 'resnet56', 'resnet110') for k,cfg in PAPER_PAIR], n),
+        'cpu': lambda n: _seeds(_per_model(('resnet8', 'resnet14', 'resnet20'), 240, 120), n)},
+    shrunk={'paper': "ResNet-110 at batch 800 as in the paper", 'cpu': "ResNet-8/14/20 instead of 20/56/110, 10k "
+                                                                       "subset, step 240 vs 1cycle 120 iterations "
+                                                                       "(ResNet-14 costs 1.8×, ResNet-20 2.5× "
+                                                                       "ResNet-8 an iteration)"},
+    paper={'step-resnet20': 88.6, 'clr-resnet20': 90.4, 'step-resnet56': 90.3, 'clr-resnet56': 92.4,
+           'step-resnet110': 91.2, 'clr-resnet110': 92.4},
+    paper_note="authors' logs lr35Res20Fig6b, clr3SS5kRes20Tab1, lr35Fig1a, clr3SS5kFig1a, lr35Res110Fig6b, "
+               "clr3SS5kRes110Tab1",
     sweep='model', paper_x={f'{k}-{m}': m for m in ('resnet20', 'resnet56', 'resnet110') for k in ('step', 'clr')})
 
-# %% ../nbs/06_suites.ipynb #216b5f96
+# %% ../nbs/06_suites.ipynb #8e37d394
 _suite('archs', "Other architectures: wide ResNet and DenseNet (Table 1)",
     "Super-convergence is not specific to ResNet-56.",
     scales={
         'paper': lambda n: _seeds([RunSpec(f'{k}-{m}', **{**cfg, 'model':m}) for m in ('wrn_16_8', 'densenet_bc_100')
-                                   for k,cfg in (('step', PAPER_STEP), ('clr', PAPER_CLR))], n),
-        'cpu': lambda n: _seeds([cpu_range(f'lr_range-{m}', model=m, n_iter=100, eval_every=10) for m in ('wrn_10_2', 'densenet_bc_22')] +
-                                [f(f'{k}-{m}', b, model=m, **({'lr_from': f'lr_range-{m}'} if k == '1cycle' else {}))
-                                 for m in ('wrn_10_2', 'densenet_bc_22') for k,f,b in (('step', cpu_step, 200), ('1cycle', cpu_1cycle, 100))], n)},
-    shrunk={'paper': "WRN-16-8 and DenseNet-BC-100 with the ResNet-56 schedules (the paper's exact widths and schedules are not verified here)",
-            'cpu': "WRN-10-2 (0.30M parameters) and DenseNet-BC-22 (k=12, 0.07M) instead of WRN-16-8 and DenseNet-BC-100 — on 2 CPU cores an iteration costs 2.2× and 4.4× ResNet-8's, WRN-16-4 9× and DenseNet-BC-40 8× — 10k subset, step 200 vs 1cycle 100 iterations, 100-iteration range tests"},
+                                   for k,cfg in PAPER_PAIR], n),
+        'cpu': lambda n: _seeds(_per_model(('wrn_10_2', 'densenet_bc_22'), 200, 100, n_iter=100, eval_every=10), n)},
+    shrunk={'paper': "WRN-16-8 and DenseNet-BC-100 with the ResNet-56 schedules (the paper's exact widths and "
+                     "schedules are not verified here)",
+            'cpu': "WRN-10-2 (0.30M parameters) and DenseNet-BC-22 (k=12, 0.07M) instead of WRN-16-8 and "
+                   "DenseNet-BC-100 — on 2 CPU cores an iteration costs 2.2× and 4.4× ResNet-8's, WRN-16-4 9× and "
+                   "DenseNet-BC-40 8× — 10k subset, step 200 vs 1cycle 100 iterations, 100-iteration range tests"},
     paper={}, paper_note="the paper's wide ResNet and DenseNet numbers are not verified here")
 
-# %% ../nbs/06_suites.ipynb #eab585b4
+# %% ../nbs/06_suites.ipynb #baa3c013
+C100 = dict(dataset='cifar100', n_train=20_000)   # 200 images a class
 _suite('cifar100', "CIFAR-100 with ResNet-56 (Fig. 7b)",
     "Super-convergence also holds on CIFAR-100.",
     scales={
-        'paper': lambda n: _seeds([RunSpec(k, **{**cfg, 'dataset':'cifar100'}) for k,cfg in (('step', PAPER_STEP), ('clr', PAPER_CLR))], n),
-        'cpu': lambda n: _seeds([cpu_range(dataset='cifar100', n_train=20_000), cpu_step('step-400', 400, dataset='cifar100', n_train=20_000),
-                                 cpu_1cycle('1cycle-200', 200, dataset='cifar100', n_train=20_000)], n)},
-    shrunk={'paper': "none", 'cpu': "ResNet-8, 20k subset (200 per class), step 400 vs 1cycle 200 iterations at batch 512"},
+        'paper': lambda n: _seeds([RunSpec(k, **{**cfg, 'dataset':'cifar100'}) for k,cfg in PAPER_PAIR], n),
+        'cpu': lambda n: _seeds([cpu_range(**C100), cpu_step('step-400', 400, **C100),
+                                 cpu_1cycle('1cycle-200', 200, **C100)], n)},
+    shrunk={'paper': "none", 'cpu': "ResNet-8, 20k subset (200 per class), step 400 vs 1cycle 200 iterations at "
+                                    "batch 512"},
     paper={'step': 59.3, 'clr': 68.2}, paper_note="authors' logs lr35Cifar100Fig8 and clr3SS5kCifar100Fig8")
 
-# %% ../nbs/06_suites.ipynb #4a4ee5d3
+# %% ../nbs/06_suites.ipynb #faf6b6e2
 _suite('hessian', "The simplified Hessian-free LR estimate along 1cycle and step runs",
     "The estimated optimal LR is large early in training, supporting large LRs.",
     scales={
-        'paper': lambda n: _seeds([RunSpec(k, **{**cfg, 'hessian_every': 10}) for k,cfg in (('step', PAPER_STEP), ('clr', PAPER_CLR))], n),
-        'cpu': lambda n: _seeds([cpu_range(), cpu_step('step-400', 400, hessian_every=10), cpu_1cycle('1cycle-200', 200, hessian_every=10)], n)},
-    shrunk={'paper': "none", 'cpu': "ResNet-8, 10k subset, step 400 vs 1cycle 200 iterations at batch 512, BN momentum 0.05"},
+        'paper': lambda n: _seeds([RunSpec(k, **{**cfg, 'hessian_every': 10}) for k,cfg in PAPER_PAIR], n),
+        'cpu': lambda n: _seeds([cpu_range(), cpu_step('step-400', 400, hessian_every=10),
+                                 cpu_1cycle('1cycle-200', 200, hessian_every=10)], n)},
+    shrunk={'paper': "none", 'cpu': "ResNet-8, 10k subset, step 400 vs 1cycle 200 iterations at batch 512, BN "
+                                    "momentum 0.05"},
     paper={}, paper_note="the paper shows the estimate as a figure; values not verified here")
 
-# %% ../nbs/06_suites.ipynb #98fd0a30
+# %% ../nbs/06_suites.ipynb #659757cb
 _suite('demo', "Demo: range test, then 1cycle vs step on CIFAR-10, in minutes on a CPU",
     "1cycle with LRs from an accuracy range test matches or beats the step schedule in half its iterations.",
     scales={'cpu': lambda n: _seeds([cpu_range(n_iter=150, eval_every=15), cpu_1cycle('1cycle-150', 150, n_val=5_000),
                                       cpu_step('step-300', 300, n_val=5_000)], n)},
-    shrunk={'cpu': "ResNet-8, a 10k-image subset, batch 512, a 150-iteration range test, 1cycle 150 vs step 300 iterations, "
-                   "test accuracy on 5,000 test images, one seed"},
+    shrunk={'cpu': "ResNet-8, a 10k-image subset, batch 512, a 150-iteration range test, 1cycle 150 vs step 300 "
+                   "iterations, test accuracy on 5,000 test images, one seed"},
     paper={'step-300': 90.3, '1cycle-150': 92.4},
-    paper_note="the paper's ResNet-56 numbers for step (80k iterations) and CLR (10k) from the authors' logs, for scale")
+    paper_note="the paper's ResNet-56 numbers for step (80k iterations) and CLR (10k) from the authors' logs, "
+               "for scale")
 
-# %% ../nbs/06_suites.ipynb #4890bf87
+# %% ../nbs/06_suites.ipynb #cd9712ac
 RESULTS_ENV = 'SUPERCONV_RESULTS'
 def results_dir(out=None)->Path:
     "Folder of result stores: `out`, else `$SUPERCONV_RESULTS`, else `results/` in the current folder"
@@ -281,21 +334,23 @@ def dry_run_spec(spec:RunSpec, n_iter:int=12)->RunSpec:
                    hessian_every=None if spec.hessian_every is None else max(1, n_iter//3))
 
 def run_suite(name:str, scale:str='cpu', seeds:int=3, out=None, device=None, show:bool=False,
-              dry_run:bool=False, # Every run for a few iterations on a small subset, stored apart in `NAME-SCALE-dryrun.jsonl`
+              dry_run:bool=False, # Every run for a few iterations on 1,000 images, stored in `NAME-SCALE-dryrun.jsonl`
               minutes:float|None=None, # Time box (see `run_specs`): shortest runs first, stop cleanly at the deadline
               **exec_kw # `channels_last`, `bf16`, `compile` (see `run_spec`; automatic by default)
              )->list:
     "Run suite `name` at `scale` (resuming: stored runs are skipped); returns the new records"
     if name not in SUITES: raise ValueError(f"Unknown suite {name!r}; choose one of: {', '.join(SUITES)}")
     specs,st = SUITES[name].specs(scale, seeds),suite_store(name, scale, out)
-    if dry_run: specs,st = [dry_run_spec(s) for s in specs],ResultStore(st.path.with_name(f'{name}-{scale}-dryrun.jsonl'))
+    if dry_run:
+        specs,st = [dry_run_spec(s) for s in specs],ResultStore(st.path.with_name(f'{name}-{scale}-dryrun.jsonl'))
     return run_specs(specs, st, device=device, show=show, minutes=minutes, **exec_kw)
 
-# %% ../nbs/06_suites.ipynb #73c703e7
+# %% ../nbs/06_suites.ipynb #0e74154e
 def run_on_gpu(name:str, scale:str='paper', seeds:int=3, out=None, **kw)->list|None:
     "Run suite `name` at `scale` on the GPU; without one, print one line saying so and return `None`"
     import torch
     if not torch.cuda.is_available():
-        return print(f"no GPU here: this cell runs the {scale}-scale {name!r} suite on a GPU (`superconv run {name} --scale {scale}`); "
+        return print(f"no GPU here: this cell runs the {scale}-scale {name!r} suite on a GPU (`superconv run {name} "
+                     f"--scale {scale}`); "
                      "the CPU results are above")
     return run_suite(name, scale, seeds, out, device='cuda', **kw)
