@@ -46,10 +46,9 @@ def check_suite(name:str, regimes:bool=False)->str:
     if name not in names: raise ValueError(f"Unknown suite {name!r}; choose one of: {', '.join(names)}")
     return name
 
-# %% ../nbs/09_cli.ipynb #8f77e94b
+# %% ../nbs/09_cli.ipynb #bbcd9065
 def _number(kind, what, ok):
-    "An argparse type: `kind` (int or float) parsed from the text, finite, and accepted by `ok`, else one line "
-    "naming `what`"
+    "An argparse type: `kind` (int or float) parsed from the text, finite and accepted by `ok`, else naming `what`"
     def parse(v):
         try: x = kind(v)
         except ValueError: raise argparse.ArgumentTypeError(f"expected {what}, got {v!r}") from None
