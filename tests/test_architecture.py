@@ -23,3 +23,13 @@ def test_runtime_needs_no_course_or_dev_tools():
     code = block + "import superconv.schedules, superconv.lr_range, superconv.experiments, superconv.suites, superconv.cli\nprint('ok')"
     r = subprocess.run([sys.executable, '-c', code], capture_output=True, text=True, timeout=300, cwd=ROOT)
     assert r.returncode == 0 and r.stdout.strip() == 'ok', r.stderr[-2000:]
+
+def test_no_docstring_split_into_a_stray_string():
+    "A docstring wrapped over two lines without brackets leaves its tail as a no-op string statement: none in the package"
+    stray = []
+    for f in sorted((ROOT/'superconv').glob('*.py')):
+        for node in ast.walk(ast.parse(f.read_text())):
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Module)):
+                stray += [f"{f.name}:{s.lineno}" for s in node.body[1:]
+                          if isinstance(s, ast.Expr) and isinstance(s.value, ast.Constant) and isinstance(s.value.value, str)]
+    assert not stray, stray
