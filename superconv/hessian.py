@@ -15,36 +15,48 @@ from fastai.callback.core import Callback
 import fastai.callback.progress  # `Learner.no_bar`
 
 # %% auto #0
-__all__ = ['HessianLRResult', 'HessianFreeLR']
+__all__ = ['HessianLRResult', 'hessian_free_estimate', 'HessianFreeLR']
 
-# %% ../nbs/04_hessian.ipynb #98f95b9d
+# %% ../nbs/04_hessian.ipynb #d49a68d3
 @dataclass
 class HessianLRResult:
     "Estimates of the optimal LR recorded by `HessianFreeLR`"
     iters:list; lrs:list; estimates:list; ema:list; layers:dict; every:int=10
     def plot(self, ax=None, title:str|None=None, layers:int=0):
-        "The estimate (raw and smoothed) and the LR actually used, against iteration; optionally the first `layers` per-layer estimates"
+        "The estimate (raw and smoothed) and the LR used, against iteration; optionally the first `layers` layers' own"
         if ax is None: _,ax = plt.subplots(figsize=(7,4))
         ax.plot(self.iters, self.estimates, color='C0', alpha=0.3, label='estimate')
         ax.plot(self.iters, self.ema, color='C0', label='estimate, moving average')
-        for i,(k,v) in enumerate(list(self.layers.items())[:layers]): ax.plot(self.iters, v, lw=0.8, ls=':', label=f'layer {k}')
+        for k,v in list(self.layers.items())[:layers]: ax.plot(self.iters, v, lw=0.8, ls=':', label=f'layer {k}')
         ax.plot(self.iters, self.lrs, color='C3', label='LR used')
         ax.set_xlabel('iteration'); ax.set_ylabel('learning rate'); ax.set_yscale('log'); ax.legend(fontsize=8)
         ax.set_title(title or f"Hessian-free optimal LR estimate (snapshots {self.every} iterations apart)")
         return ax
     def to_dict(self)->dict: return asdict(self)
 
-# %% ../nbs/04_hessian.ipynb #fc77c308
+# %% ../nbs/04_hessian.ipynb #b7ea2ef9
 def _layer(name:str)->str: return name.rsplit('.', 1)[0] if '.' in name else name
 
+def hessian_free_estimate(t1:dict, t2:dict, t3:dict, lr:float)->tuple:
+    "(whole-network estimate, {layer: estimate}) from three snapshots `{parameter name: tensor}` and the LR at `t2`"
+    num,den = {},{}
+    for n in t2:
+        k = _layer(n)
+        num[k] = num.get(k, 0.) + float((t2[n]-t1[n]).abs().sum())
+        den[k] = den.get(k, 0.) + float((2*t2[n]-t1[n]-t3[n]).abs().sum())
+    est = lr*sum(num.values())/sum(den.values()) if sum(den.values()) > 0 else float('nan')
+    return est, {k: lr*num[k]/den[k] if den[k] > 0 else float('nan') for k in num}
+
+# %% ../nbs/04_hessian.ipynb #0c4e0335
 class HessianFreeLR(Callback):
-    "Record the paper's simplified Hessian-free estimate of the optimal LR every `every` iterations (training unchanged)"
+    "Record the paper's simplified Hessian-free estimate of the optimal LR every `every` iterations"
     order,run_valid = 70,False
     def __init__(self, every:int=10, # Iterations between weight snapshots (10 in the paper's code)
                  alpha:float=0.1,    # Smoothing of the moving average
                  per_layer:bool=True # Also record an estimate per layer (module)
                 ):
-        if not (isinstance(every, int) and every > 0): raise ValueError(f"every must be a positive integer, got {every!r}")
+        if not (isinstance(every, int) and every > 0):
+            raise ValueError(f"every must be a positive integer, got {every!r}")
         if not 0 < alpha <= 1: raise ValueError(f"alpha must be in (0, 1], got {alpha!r}")
         store_attr()
     def before_fit(self):
@@ -53,22 +65,21 @@ class HessianFreeLR(Callback):
         self.layers = {}
     def _snapshot(self):
         return {n:p.detach().float().clone() for n,p in self.model.named_parameters() if p.requires_grad}
-    def after_batch(self):
-        if self.train_iter % self.every: return   # `train_iter` already counts this batch
-        self.snaps.append((self._snapshot(), float(self.opt.hypers[-1]['lr'])))
-        if len(self.snaps) < 3: return
-        (t1,_),(t2,lr),(t3,_) = self.snaps
-        num,den = {},{}
-        for n in t2:
-            k = _layer(n)
-            num[k] = num.get(k, 0.) + float((t2[n]-t1[n]).abs().sum())
-            den[k] = den.get(k, 0.) + float((2*t2[n]-t1[n]-t3[n]).abs().sum())
-        est = lr*sum(num.values())/sum(den.values()) if sum(den.values()) > 0 else float('nan')
-        self.iters.append(self.train_iter - self.every); self.lrs.append(lr); self.estimates.append(est)
-        prev = self.ema[-1] if len(self.ema) else est
-        self.ema.append((1-self.alpha)*prev + self.alpha*est)
-        if self.per_layer:
-            for k in num: self.layers.setdefault(k, L()).append(lr*num[k]/den[k] if den[k] > 0 else float('nan'))
     def after_fit(self): self.learn.hessian_lr = self.result()
     def result(self)->HessianLRResult:
-        return HessianLRResult(list(self.iters), list(self.lrs), list(self.estimates), list(self.ema), {k:list(v) for k,v in self.layers.items()}, self.every)
+        return HessianLRResult(list(self.iters), list(self.lrs), list(self.estimates), list(self.ema),
+                               {k:list(v) for k,v in self.layers.items()}, self.every)
+
+# %% ../nbs/04_hessian.ipynb #67e2ac67
+@patch
+def after_batch(self:HessianFreeLR):
+    if self.train_iter % self.every: return   # `train_iter` already counts this batch
+    self.snaps.append((self._snapshot(), float(self.opt.hypers[-1]['lr'])))
+    if len(self.snaps) < 3: return
+    (t1,_),(t2,lr),(t3,_) = self.snaps
+    est,per = hessian_free_estimate(t1, t2, t3, lr)
+    self.iters.append(self.train_iter - self.every); self.lrs.append(lr); self.estimates.append(est)
+    prev = self.ema[-1] if len(self.ema) else est
+    self.ema.append((1-self.alpha)*prev + self.alpha*est)
+    if self.per_layer:
+        for k,v in per.items(): self.layers.setdefault(k, L()).append(v)
