@@ -26,32 +26,38 @@ def trial_spec(spec:RunSpec, # The run to tune (its `lr_max` is replaced)
     lr_min = lr/div if div and spec.schedule in ('paper_1cycle', 'clr') else spec.lr_min
     return replace(spec, lr_max=float(lr), lr_min=lr_min, lr_from=None)
 
-# %% ../nbs/07_tuning.ipynb #e78db113
+# %% ../nbs/07_tuning.ipynb #bffb51a4
 def tune_score(rec:dict)->float:
-    "What the tuner maximises: validation accuracy with recalibrated BatchNorm statistics (running ones for nets without BN; 0 if diverged)"
+    "What the tuner maximises: validation accuracy, BatchNorm recalibrated (running stats without BN; 0 if diverged)"
     if rec['status'] != 'ok': return 0.
     bn = rec.get('bn') or {}
     v = bn.get('valid_acc_recalibrated', rec['final'].get('valid_acc'))
-    if v is None: raise ValueError(f"Record {rec['run_id']} ({rec['label']}) has no validation accuracy: it was not run with n_valid")
+    if v is None:
+        raise ValueError(f"Record {rec['run_id']} ({rec['label']}) has no validation accuracy: "
+                         "it was not run with n_valid")
     return float(v)
 
-# %% ../nbs/07_tuning.ipynb #2f42579f
+# %% ../nbs/07_tuning.ipynb #14f2fdd9
 def check_grid(grid)->list:
     "`grid` as a sorted list of distinct LRs, or one clear error"
     g = list(grid) if is_listy(grid) else [grid]
     if len(set(g)) < 2: raise ValueError(f"A tuning grid needs at least two distinct LRs, got {grid!r}")
     for v in g:
-        if isinstance(v, bool) or not isinstance(v, (int, float, np.integer, np.floating)) or not np.isfinite(v) or v <= 0:
+        number = isinstance(v, (int, float, np.integer, np.floating)) and not isinstance(v, bool)
+        if not number or not np.isfinite(v) or v <= 0:
             raise ValueError(f"Every LR of a tuning grid must be a positive finite number, got {v!r}")
     return sorted(set(float(v) for v in g))
 
 def check_tunable(spec:RunSpec)->RunSpec:
     "`spec` if it can be tuned: a schedule with a peak LR, a validation split to choose on"
-    if spec.schedule not in TUNABLE: raise ValueError(f"The {spec.schedule} schedule has no peak LR to tune; tunable: {', '.join(TUNABLE)}")
-    if spec.n_valid is None: raise ValueError(f"{spec.label}: tuning chooses on a validation split; set n_valid (the test set is never used to choose)")
+    if spec.schedule not in TUNABLE:
+        raise ValueError(f"The {spec.schedule} schedule has no peak LR to tune; tunable: {', '.join(TUNABLE)}")
+    if spec.n_valid is None:
+        raise ValueError(f"{spec.label}: tuning chooses on a validation split; set n_valid "
+                         "(the test set is never used to choose)")
     return spec
 
-# %% ../nbs/07_tuning.ipynb #501287f6
+# %% ../nbs/07_tuning.ipynb #e110bfab
 def round_lr(x:float)->float:
     "`x` to 6 significant digits, so grid arithmetic gives readable LRs (0.4 × 2 → 0.8, not 0.8000000000000002)"
     return float(f"{x:.6g}")
@@ -68,9 +74,10 @@ class TuneResult:
     def __repr__(self):
         s = ', '.join(f"{l:g}: {a:.1%}" for l,a in zip(self.lrs, self.scores))
         return f"TuneResult({self.label}: best LR {self.best_lr:g}{' (on the edge)' if self.edge else ''}; {s})"
-    def to_dict(self): return dict(label=self.label, lrs=self.lrs, scores=self.scores, best_lr=self.best_lr, edge=self.edge)
+    def to_dict(self):
+        return dict(label=self.label, lrs=self.lrs, scores=self.scores, best_lr=self.best_lr, edge=self.edge)
 
-# %% ../nbs/07_tuning.ipynb #9232a251
+# %% ../nbs/07_tuning.ipynb #a02fa490
 def tune_lr(spec:RunSpec,  # The run to tune: schedule, budget, data (with `n_valid`); its `lr_max` is replaced
             grid,          # Initial peak LRs, at least two (log-spaced: the widening continues their ratio)
             store:ResultStore, # Where every trial is stored (and found again on a rerun)
@@ -79,7 +86,7 @@ def tune_lr(spec:RunSpec,  # The run to tune: schedule, budget, data (with `n_va
             device=None, verbose:bool=True,
             train:bool=True, # `False`: replay the choice from stored trials only (`None` if one is missing)
             **exec_kw)->TuneResult|None:
-    "Train `spec` at each LR of `grid` (one seed), widening the grid while the best sits on an edge; the best by `tune_score`"
+    "Train `spec` at each LR of `grid` (one seed), widening the grid while the best is on an edge; best by `tune_score`"
     check_tunable(spec); lrs = check_grid(grid); n0 = len(lrs)
     up,down = lrs[-1]/lrs[-2],lrs[1]/lrs[0]
     while True:
