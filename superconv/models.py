@@ -22,7 +22,7 @@ def conv_bn(ni, nf, ks=3, stride=1, bn_mom=0.1, act=True):
     layers = [nn.Conv2d(ni, nf, ks, stride=stride, padding=ks//2, bias=False), nn.BatchNorm2d(nf, momentum=bn_mom)]
     return nn.Sequential(*layers, *([nn.ReLU(inplace=True)] if act else []))
 
-# %% ../nbs/01_models.ipynb #fc77c308
+# %% ../nbs/01_models.ipynb #b66f7a6b
 class ShortcutA(nn.Module):
     "He et al.'s option A shortcut: subsample by `stride`, zero-pad the extra channels"
     def __init__(self, ni, nf, stride): super().__init__(); self.pad,self.stride = nf-ni,stride
@@ -32,7 +32,8 @@ class BasicBlock(nn.Module):
     "Two 3×3 conv-BN layers with an identity (or shape-matching) shortcut, ReLU after the sum"
     def __init__(self, ni, nf, stride=1, bn_mom=0.1, shortcut='A'):
         super().__init__()
-        self.convs = nn.Sequential(conv_bn(ni, nf, stride=stride, bn_mom=bn_mom), conv_bn(nf, nf, bn_mom=bn_mom, act=False))
+        self.convs = nn.Sequential(conv_bn(ni, nf, stride=stride, bn_mom=bn_mom),
+                                   conv_bn(nf, nf, bn_mom=bn_mom, act=False))
         if stride==1 and ni==nf: self.short = nn.Identity()
         elif shortcut=='A': self.short = ShortcutA(ni, nf, stride)
         else: self.short = conv_bn(ni, nf, ks=1, stride=stride, bn_mom=bn_mom, act=False)
@@ -47,7 +48,7 @@ def init_cnn_(m:nn.Module):
         elif isinstance(o, nn.Linear): nn.init.kaiming_uniform_(o.weight, a=math.sqrt(5)); nn.init.zeros_(o.bias)
     return m
 
-# %% ../nbs/01_models.ipynb #d2f83df4
+# %% ../nbs/01_models.ipynb #d186d197
 class CifarResNet(nn.Sequential):
     "He et al.'s CIFAR ResNet of `depth` = 6n+2 layers, widths `widths`"
     def __init__(self,
@@ -58,14 +59,16 @@ class CifarResNet(nn.Sequential):
                  bn_mom:float=0.1, # BatchNorm momentum (PyTorch's; Caffe's fraction f is 1-f)
                  shortcut:str='A', # 'A': subsample + zero channels (no parameters); 'B': 1×1 conv
                  widths=(16,32,64)):
-        if (depth-2)%6 or depth<8: raise ValueError(f"A CIFAR ResNet has depth 6n+2 (8, 14, 20, 32, 44, 56, 110, …), got {depth}")
+        if (depth-2)%6 or depth<8:
+            raise ValueError(f"A CIFAR ResNet has depth 6n+2 (8, 14, 20, 32, 44, 56, 110, …), got {depth}")
         if shortcut not in ('A','B'): raise ValueError(f"shortcut must be 'A' or 'B', got {shortcut!r}")
         n = (depth-2)//6
         layers = [conv_bn(in_ch, widths[0], bn_mom=bn_mom)]
         ni = widths[0]
         for i,nf in enumerate(widths):
             for j in range(n):
-                layers.append(BasicBlock(ni, nf, stride=2 if i>0 and j==0 else 1, bn_mom=bn_mom, shortcut=shortcut)); ni = nf
+                layers.append(BasicBlock(ni, nf, stride=2 if i>0 and j==0 else 1, bn_mom=bn_mom, shortcut=shortcut))
+                ni = nf
         super().__init__(*layers, nn.AdaptiveAvgPool2d(1), nn.Flatten(), nn.Dropout(dropout), nn.Linear(ni, n_out))
         init_cnn_(self)
 
@@ -74,7 +77,7 @@ def n_params(m:nn.Module)->int:
     "Number of trainable parameters of `m`"
     return sum(p.numel() for p in m.parameters() if p.requires_grad)
 
-# %% ../nbs/01_models.ipynb #de5676d3
+# %% ../nbs/01_models.ipynb #2c5c64ca
 class WideBlock(nn.Module):
     "Pre-activation wide ResNet block with dropout between its convolutions"
     def __init__(self, ni, nf, stride, dropout=0., bn_mom=0.1):
@@ -93,7 +96,8 @@ class WideBlock(nn.Module):
 class WideResNet(nn.Sequential):
     "WRN-`depth`-`k` for 32×32 images"
     def __init__(self, depth:int=28, k:int=10, n_out:int=10, in_ch:int=3, dropout:float=0., bn_mom:float=0.1):
-        if (depth-4)%6 or depth<10: raise ValueError(f"A wide ResNet has depth 6n+4 (10, 16, 22, 28, 40, …), got {depth}")
+        if (depth-4)%6 or depth<10:
+            raise ValueError(f"A wide ResNet has depth 6n+4 (10, 16, 22, 28, 40, …), got {depth}")
         n,ws = (depth-4)//6,[16*k, 32*k, 64*k]
         layers,ni = [nn.Conv2d(in_ch, 16, 3, 1, 1, bias=False)],16
         for i,nf in enumerate(ws):
@@ -102,22 +106,25 @@ class WideResNet(nn.Sequential):
                          nn.AdaptiveAvgPool2d(1), nn.Flatten(), nn.Linear(ni, n_out))
         init_cnn_(self)
 
-# %% ../nbs/01_models.ipynb #0cd22c32
+# %% ../nbs/01_models.ipynb #9a66e5fc
 class DenseLayer(nn.Module):
     "Bottleneck dense layer: its `growth` new channels are concatenated to its input"
     def __init__(self, ni, growth, bn_mom=0.1, dropout=0.):
         super().__init__()
-        self.f = nn.Sequential(nn.BatchNorm2d(ni, momentum=bn_mom), nn.ReLU(inplace=True), nn.Conv2d(ni, 4*growth, 1, bias=False),
-                               nn.BatchNorm2d(4*growth, momentum=bn_mom), nn.ReLU(inplace=True), nn.Conv2d(4*growth, growth, 3, padding=1, bias=False),
-                               nn.Dropout(dropout))
+        self.f = nn.Sequential(nn.BatchNorm2d(ni, momentum=bn_mom), nn.ReLU(inplace=True),
+                               nn.Conv2d(ni, 4*growth, 1, bias=False),
+                               nn.BatchNorm2d(4*growth, momentum=bn_mom), nn.ReLU(inplace=True),
+                               nn.Conv2d(4*growth, growth, 3, padding=1, bias=False), nn.Dropout(dropout))
     def forward(self, x): return torch.cat([x, self.f(x)], 1)
 
 def _transition(ni, nf, bn_mom):
-    return nn.Sequential(nn.BatchNorm2d(ni, momentum=bn_mom), nn.ReLU(inplace=True), nn.Conv2d(ni, nf, 1, bias=False), nn.AvgPool2d(2))
+    return nn.Sequential(nn.BatchNorm2d(ni, momentum=bn_mom), nn.ReLU(inplace=True), nn.Conv2d(ni, nf, 1, bias=False),
+                         nn.AvgPool2d(2))
 
 class DenseNetBC(nn.Sequential):
     "DenseNet-BC of `depth` (= 6n+4) with growth rate `growth` and compression `reduction`, for 32×32 images"
-    def __init__(self, depth:int=100, growth:int=12, n_out:int=10, in_ch:int=3, reduction:float=0.5, dropout:float=0., bn_mom:float=0.1):
+    def __init__(self, depth:int=100, growth:int=12, n_out:int=10, in_ch:int=3, reduction:float=0.5, dropout:float=0.,
+                 bn_mom:float=0.1):
         if (depth-4)%6 or depth<10: raise ValueError(f"A DenseNet-BC has depth 6n+4 (40, 100, 190, …), got {depth}")
         n = (depth-4)//6
         ni = 2*growth
@@ -145,12 +152,14 @@ class LeNet(nn.Sequential):
                          nn.Linear(50*4*4, 500), nn.ReLU(inplace=True), nn.Dropout(dropout), nn.Linear(500, n_out))
         _caffe_xavier_(self)
 
-# %% ../nbs/01_models.ipynb #4890bf87
+# %% ../nbs/01_models.ipynb #54dc12ef
 MODELS = {
     **{f'resnet{d}': partial(CifarResNet, d) for d in (8, 14, 20, 32, 44, 56, 110)},
-    'wrn_10_2': partial(WideResNet, 10, 2), 'wrn_16_4': partial(WideResNet, 16, 4), 'wrn_16_8': partial(WideResNet, 16, 8),
+    'wrn_10_2': partial(WideResNet, 10, 2), 'wrn_16_4': partial(WideResNet, 16, 4),
+    'wrn_16_8': partial(WideResNet, 16, 8),
     'wrn_28_10': partial(WideResNet, 28, 10), 'wrn_40_4': partial(WideResNet, 40, 4),
-    'densenet_bc_22': partial(DenseNetBC, 22, 12), 'densenet_bc_40': partial(DenseNetBC, 40, 12), 'densenet_bc_100': partial(DenseNetBC, 100, 12),
+    'densenet_bc_22': partial(DenseNetBC, 22, 12), 'densenet_bc_40': partial(DenseNetBC, 40, 12),
+    'densenet_bc_100': partial(DenseNetBC, 100, 12),
     'lenet': LeNet,
 }
 
