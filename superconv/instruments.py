@@ -16,11 +16,11 @@ from fastai.learner import Learner
 from fastai.callback.core import Callback, CancelFitException, CancelValidException
 from fastai.torch_core import find_bs, num_distrib
 import superconv.fastai_internals   # broadcasts `DistributedDL`'s order on CPU processes too
-from .schedules import recompute_bn
+from .schedules import recompute_bn, running_bns
 from .lr_range import evaluate
 
 # %% auto #0
-__all__ = ['EvalEvery', 'TrainClock', 'SkipEpochValidation', 'DivergenceGuard', 'DeadlineReached', 'Deadline', 'has_running_bn',
+__all__ = ['EvalEvery', 'TrainClock', 'SkipEpochValidation', 'DivergenceGuard', 'DeadlineReached', 'Deadline',
            'recalibrated_eval', 'exec_options', 'BF16Autocast', 'PlainInput', 'apply_exec']
 
 # %% ../nbs/04c_instruments.ipynb #c9264247
@@ -87,14 +87,10 @@ class Deadline(Callback):
         if self.training and time.time() >= self.at: self.stopped_at = self.train_iter; raise CancelFitException()
 
 # %% ../nbs/04c_instruments.ipynb #6ee3ccc8
-def has_running_bn(model)->bool:
-    "Whether `model` has BatchNorm layers that keep running statistics"
-    return any(isinstance(m, nn.modules.batchnorm._BatchNorm) and m.track_running_stats for m in model.modules())
-
 @torch.no_grad()
 def recalibrated_eval(model, train_dl, val_dl, loss_func, n_batches:int=20)->tuple|list|None:
     "(loss, accuracy) on `val_dl` (a list of loaders: a pair each) with BatchNorm re-estimated on `n_batches` batches"
-    if not has_running_bn(model): return None
+    if not running_bns(model): return None
     state,was = deepcopy(model.state_dict()),model.training
     try:
         recompute_bn(model, train_dl, n_batches)

@@ -20,9 +20,9 @@ import fastai.callback.progress  # `Learner.no_bar`
 # %% auto #0
 __all__ = ['DEFAULT_DIV', 'IterScheduler', 'paper_sgd', 'check_momentum', 'sched_knots', 'learner_lrs', 'paper_one_cycle_scheds',
            'step_scheds', 'clr_scheds', 'inv_scheds', 'linear_decay_scheds', 'wsd_scheds', 'cosine_scheds',
-           'triangle_scheds', 'schedule_free_sgd', 'is_schedule_free', 'recompute_bn', 'ScheduleFreeMode',
-           'record_scheds', 'plot_scheds', 'fastai_to_torch', 'torch_to_fastai', 'paper_to_torch', 'torch_to_paper',
-           'convert_one_cycle']
+           'triangle_scheds', 'schedule_free_sgd', 'is_schedule_free', 'running_bns', 'recompute_bn',
+           'ScheduleFreeMode', 'record_scheds', 'plot_scheds', 'fastai_to_torch', 'torch_to_fastai', 'paper_to_torch',
+           'torch_to_paper', 'convert_one_cycle']
 
 # %% ../nbs/02_schedules.ipynb #98f95b9d
 class IterScheduler(ParamScheduler):
@@ -323,9 +323,13 @@ def is_schedule_free(opt)->bool:
 
 # %% ../nbs/02_schedules.ipynb #bf0bcee1
 @torch.no_grad()
+def running_bns(model)->list:
+    "The BatchNorm layers of `model` that keep running statistics"
+    return [m for m in model.modules() if isinstance(m, torch.nn.modules.batchnorm._BatchNorm) and m.track_running_stats]
+
 def recompute_bn(model, dl, n_batches:int=20):
     "Re-estimate every BatchNorm's running statistics as a cumulative average over `n_batches` batches of `dl`"
-    bns = [m for m in model.modules() if isinstance(m, torch.nn.modules.batchnorm._BatchNorm) and m.track_running_stats]
+    bns = running_bns(model)
     if not bns: return
     moms,was = [m.momentum for m in bns],model.training
     model.train()
