@@ -6,14 +6,19 @@ Docs: https://superconv.github.io/superconv/docs.html.md"""
 
 # %% ../nbs/08_docs.ipynb #c37dae9a
 from __future__ import annotations
-import json, re, shutil, html
+import json, re, shutil, html, inspect
 from pathlib import Path
 import nbformat
 from fastcore.all import *
+from fastcore.docments import DocmentTbl, DocmentText
 from fastprogress.fastprogress import progress_bar
+from nbdev.showdoc import BasicMarkdownRenderer
+from nbdev.doclinks import NbdevLookup
 
 # %% auto #0
-__all__ = ['SECTIONS', 'README_NOTE', 'doc_pages', 'prep_nb', 'build_site', 'readme_from_index', 'sidebar_yml']
+__all__ = ['SECTIONS', 'README_NOTE', 'doc_pages', 'prep_nb', 'ParamTableRenderer', 'api_lookup', 'api_names', 'module_pages',
+           'local_api_links', 'search_doc', 'search_index', 'link_names', 'build_site', 'readme_from_index',
+           'sidebar_yml']
 
 # %% ../nbs/08_docs.ipynb #98f95b9d
 SECTIONS = {'index': 'Home', '0': 'Library', '1': 'Lessons, part 1', '2': 'Lessons, part 2', '3': 'Lessons, part 3'}
@@ -45,11 +50,17 @@ def _opts(src:str)->tuple:
         elif not l.startswith('#|'): rest.append(l)
     return opts,'\n'.join(rest).strip('\n')
 
+# %% ../nbs/08_docs.ipynb #2a10c327
+def _last_state(l:str)->str:
+    "A line rewritten with `\\r` as it ended: its last non-blank state"
+    parts = l.split('\r')
+    return next((s for s in reversed(parts) if s.strip()), parts[-1])
+
 def _clean_text(t:str)->str:
     "Text output as it ended: each `\\r`-rewritten line keeps its last state"
-    return '\n'.join(l.split('\r')[-1] if l.split('\r')[-1].strip() else next((s for s in reversed(l.split('\r')) if s.strip()), '')
-                     for l in t.split('\n'))
+    return '\n'.join(_last_state(l) for l in t.split('\n'))
 
+# %% ../nbs/08_docs.ipynb #d52c802d
 def _front(nb)->dict:
     "Front matter (title, description) that nbdev put in a raw cell"
     import yaml
@@ -57,105 +68,296 @@ def _front(nb)->dict:
         if c.cell_type == 'raw' and c.source.startswith('---'): return yaml.safe_load(c.source.strip().strip('-')) or {}
     return {}
 
+# %% ../nbs/08_docs.ipynb #8d98931a
 _CELL_KEYS = {'cell_type', 'id', 'metadata', 'source', 'outputs', 'execution_count', 'attachments'}
 
-def prep_nb(nb, title:str='')->nbformat.NotebookNode:
+def _quarto_links(md:str)->str:
+    "Quarto's link attributes (`[source](url){target=\"_blank\"}`, as `show_doc` writes them) as HTML links"
+    return re.sub(r'\[([^\]]+)\]\(([^)\s]+)\)\{([^}]*)\}', r'<a href="\2" \3>\1</a>', md)
+
+def _prep_outputs(outs:list)->list:
+    "Outputs as the page shows them: streams settled, raw numbers as text, library warnings dropped"
+    for o in outs:
+        if o.get('name') in ('stdout', 'stderr'): o['text'] = _clean_text(o['text'])
+        for k,v in o.get('data', {}).items():   # processed outputs may hold raw numbers where nbformat wants text
+            if k == 'text/markdown': o['data'][k] = _quarto_links(v)
+            elif not isinstance(v, (str, dict, list)): o['data'][k] = str(v)
+    return [o for o in outs if not (o.get('name') == 'stderr' and 'Warning' in o.get('text', ''))]
+
+# %% ../nbs/08_docs.ipynb #77f5746b
+def _prep_code(c)->bool:
+    "Apply a code cell's options in place; `False` if the cell is not shown at all"
+    opts,c.source = _opts(c.source)
+    if opts.get('include') == 'false': return False
+    tags = set(c.metadata.get('tags', []))
+    if opts.get('echo') == 'false' or not c.source: tags.add('remove_input')
+    c.metadata['tags'] = sorted(tags)
+    c['outputs'] = _prep_outputs(c.get('outputs', []))
+    return True
+
+# %% ../nbs/08_docs.ipynb #f3ba58a8
+def prep_nb(nb, # A notebook after nbdev's `proc_nbs`
+            title:str='' # Its title where the front matter has none
+           )->nbformat.NotebookNode:
     "A processed notebook ready for nbconvert: front matter as a title, cell options applied, progress bars settled"
-    fm,cells = _front(nb),[]
+    fm = _front(nb)
     head = f"# {fm.get('title') or title}" + (f"\n\n> {fm['description']}" if fm.get('description') else '')
-    cells.append(nbformat.v4.new_markdown_cell(head))
+    cells = [nbformat.v4.new_markdown_cell(head)]
     for c in nb.cells:
         if c.cell_type == 'raw' or (c.cell_type == 'markdown' and c.source.startswith('<!-- WARNING')): continue
-        for k in [k for k in c if k not in _CELL_KEYS]: del c[k]   # nbdev's own bookkeeping (`has_sd`, timings) is not nbformat
+        for k in [k for k in c if k not in _CELL_KEYS]: del c[k]   # nbdev's bookkeeping (`has_sd`) is not nbformat
         c.metadata.pop('execution', None)
-        if c.cell_type == 'code':
-            opts,c.source = _opts(c.source)
-            if opts.get('include') == 'false': continue
-            tags = set(c.metadata.get('tags', []))
-            if opts.get('echo') == 'false' or not c.source: tags.add('remove_input')
-            c.metadata['tags'] = sorted(tags)
-            for o in c.get('outputs', []):
-                if o.get('name') in ('stdout', 'stderr'): o['text'] = _clean_text(o['text'])
-                for k,v in o.get('data', {}).items():   # processed outputs may hold raw numbers where nbformat wants text
-                    if not isinstance(v, (str, dict, list)): o['data'][k] = str(v)
-            c['outputs'] = [o for o in c.get('outputs', []) if not (o.get('name') == 'stderr' and 'Warning' in o.get('text', ''))]
-        cells.append(c)
+        if c.cell_type != 'code' or _prep_code(c): cells.append(c)
     nb.cells = cells
     return nb
 
-# %% ../nbs/08_docs.ipynb #89290b49
+# %% ../nbs/08_docs.ipynb #072824a5
+class ParamTableRenderer(BasicMarkdownRenderer):
+    "`show_doc` as docs.fast.ai shows it: source link, name, one-line signature, docstring, table of parameters"
+    def _repr_markdown_(self):
+        tbl = DocmentTbl(self.sym) if isinstance(self.dm, DocmentText) and self.sig else None
+        if tbl is None or not tbl.has_docment: return super()._repr_markdown_()
+        sig = self.sig.replace(parameters=[p for n,p in self.sig.parameters.items() if n != 'self'])
+        dm,self.dm = self.dm,f"{self.nm}{sig}"
+        try: return super()._repr_markdown_() + '\n\n' + str(tbl)
+        finally: self.dm = dm
+
+# %% ../nbs/08_docs.ipynb #d7412c92
+def api_lookup()->NbdevLookup:
+    "nbdev's doclinks lookup over superconv, fastai and fastcore, with `Learner`'s methods also by bare name"
+    lk = NbdevLookup(strip_libs=('superconv', 'fastai'), incl_libs=('fastai', 'fastcore'))
+    meths = {k[8:]: v for k,v in lk.syms.items() if k.startswith('Learner.')}
+    lk.syms = {**meths, **lk.syms}   # a name that is also a symbol of its own keeps that meaning
+    return lk
+
+# %% ../nbs/08_docs.ipynb #ba7056be
+def api_names()->set:
+    "superconv's exported names as a reader writes them (`get_dls`, `Learner.lr_range_test`, `lr_range_test`)"
+    return {k for k,v in api_lookup().syms.items() if isinstance(v, tuple) and '/superconv/' in v[0]}
+
+# %% ../nbs/08_docs.ipynb #70a7799a
+def module_pages(nbs:str|Path)->dict:
+    "The page of each exported module: `{'schedules': '02_schedules.html', ...}`, from the notebooks' `default_exp`"
+    res = {}
+    for f in sorted(Path(nbs).glob('*.ipynb')):
+        m = re.search(r'#\|\s*default_exp\s+([\w.]+)', f.read_text())
+        if m: res[m.group(1)] = f'{f.stem}.html'
+    return res
+
+# %% ../nbs/08_docs.ipynb #1b0d65c7
+def local_api_links(body:str, # A page's HTML
+                    pages:dict, # `module_pages`
+                    ids:dict, # `{page: {lowercased heading id: heading id}}`
+                    host:str # The published site's root URL, ending in `/`
+                   )->str:
+    "Links into the published API pages point at the offline pages and their entries' headings"
+    def sub(m):
+        page = pages.get(m.group(1))
+        if page is None: return m.group(0)
+        a,have = (m.group(2) or '').lower(),ids.get(page, {})
+        anchor = have.get(a) or have.get(a.rsplit('.', 1)[-1], m.group(2))   # a wrapped method: by its bare name
+        return f'href="{page}' + (f'#{anchor}"' if anchor else '"')
+    return re.sub(rf'href="{re.escape(host)}([\w.]+)\.html(?:#([^"]*))?"', sub, body)
+
+# %% ../nbs/08_docs.ipynb #71580cef
 _CSS = """
 body{margin:0;font:16px/1.55 system-ui,-apple-system,Segoe UI,Roboto,sans-serif;color:#1f2328;display:flex}
-nav{position:sticky;top:0;height:100vh;overflow:auto;width:270px;flex:none;background:#f6f8fa;border-right:1px solid #d0d7de;padding:1rem;box-sizing:border-box}
-nav h2{font-size:1.1rem;margin:.2rem 0 1rem} nav h3{font-size:.8rem;text-transform:uppercase;color:#57606a;margin:1.2rem 0 .3rem}
+nav{position:sticky;top:0;height:100vh;overflow:auto;width:270px;flex:none;background:#f6f8fa;
+  border-right:1px solid #d0d7de;padding:1rem;box-sizing:border-box}
+nav h2{font-size:1.1rem;margin:.2rem 0 1rem}
+nav h3{font-size:.8rem;text-transform:uppercase;color:#57606a;margin:1.2rem 0 .3rem}
 nav a{display:block;padding:.15rem .4rem;border-radius:4px;color:#0969da;text-decoration:none;font-size:.92rem}
-nav a.current{background:#ddf4ff;font-weight:600}
+nav a.current{background:#ddf4ff;font-weight:600} #menu,label[for=menu]{display:none}
 #search{width:100%;box-sizing:border-box;padding:.35rem;border:1px solid #d0d7de;border-radius:4px}
-#results a{font-size:.85rem} main{max-width:980px;padding:1.5rem 2.5rem;min-width:0;flex:1}
-pre{background:#f6f8fa;padding:.7rem;overflow:auto;border-radius:6px;font-size:.85rem}
-code{font-size:.88em} table{border-collapse:collapse;margin:.6rem 0;font-size:.9rem} td,th{border:1px solid #d0d7de;padding:.25rem .5rem}
-img{max-width:100%} blockquote{color:#57606a;border-left:4px solid #d0d7de;margin:0;padding:0 1rem}
+main{max-width:980px;padding:1.5rem 2.5rem;min-width:0;flex:1;overflow-wrap:break-word} main a{overflow-wrap:anywhere}
+#results{border:1px solid #d0d7de;border-radius:6px;padding:.5rem 1rem;margin-bottom:1.5rem;background:#fbfcfd}
+#results .hit{margin:.6rem 0} #results .sec{color:#57606a;font-size:.8rem;margin-left:.5rem}
+#results p{margin:.15rem 0;font-size:.9rem;color:#424a53} mark{background:#fff8c5}
+pre{background:#f6f8fa;padding:.7rem;border-radius:6px;font-size:.85rem;white-space:pre-wrap;overflow-wrap:anywhere}
+code{font-size:.88em} table{border-collapse:collapse;margin:.6rem 0;font-size:.9rem;display:block;overflow-x:auto}
+td,th{border:1px solid #d0d7de;padding:.25rem .5rem}
+img{max-width:100%;height:auto} blockquote{color:#57606a;border-left:4px solid #d0d7de;margin:0;padding:0 1rem}
 .jp-InputArea,.input_area{margin:.4rem 0} .jp-OutputArea pre,.output_area pre{background:#fff;border:1px solid #eaeef2}
+aside.toc{position:sticky;top:0;align-self:flex-start;width:220px;flex:none;padding:1.5rem 1rem;font-size:.85rem;
+  max-height:100vh;overflow:auto;box-sizing:border-box}
+aside.toc a{display:block;color:#57606a;text-decoration:none;padding:.1rem 0} aside.toc a.h3{padding-left:.8rem}
+.prevnext{display:flex;justify-content:space-between;gap:1rem;border-top:1px solid #d0d7de;margin-top:2rem;
+  padding-top:1rem}
+@media (max-width:1250px){aside.toc{display:none}}
+@media (max-width:760px){
+  body{display:block} main{padding:1rem} h1{font-size:1.8rem}
+  nav{position:static;height:auto;width:auto;border-right:0;border-bottom:1px solid #d0d7de}
+  label[for=menu]{display:inline-block;cursor:pointer;margin-bottom:.5rem;font-weight:600}
+  nav .pages{display:none} #menu:checked ~ .pages{display:block}}
 """
 
+# %% ../nbs/08_docs.ipynb #94db7bf8
+def _nav(page:dict, pages:list, site:str)->str:
+    "The sidebar: site name, search box, and the pages by section (a menu at phone width)"
+    res,sec = [],None
+    for p in pages:
+        if p['section'] != sec: sec = p['section']; res.append(f'<h3>{html.escape(sec)}</h3>')
+        cur = ' class="current"' if p['url'] == page['url'] else ''
+        res.append(f'<a href="{p["url"]}"{cur}>{html.escape(p["title"])}</a>')
+    return (f'<nav><h2><a href="index.html">{html.escape(site)}</a></h2>'
+            '<input id="search" placeholder="Search…" aria-label="Search">'
+            '<input type="checkbox" id="menu"><label for="menu">☰ Pages</label>'
+            f'<div class="pages">{"".join(res)}</div></nav>')
+
+# %% ../nbs/08_docs.ipynb #50ea076d
+def _toc(body:str)->str:
+    "'On this page': the page's second- and third-level headings"
+    hs = re.findall(r'<h([23]) id="([^"]+)">(.*?)<a class="anchor-link"', body, flags=re.S)
+    if len(hs) < 2: return ''
+    links = ''.join(f'<a class="h{l}" href="#{i}">{re.sub(r"<[^>]+>", "", t)}</a>' for l,i,t in hs)
+    return f'<aside class="toc"><b>On this page</b>{links}</aside>'
+
+def _prev_next(page:dict, pages:list)->str:
+    "Links to the previous and next pages in reading order"
+    i = [p['url'] for p in pages].index(page['url'])
+    prev = f'<a href="{pages[i-1]["url"]}">← {html.escape(pages[i-1]["title"])}</a>' if i > 0 else '<span></span>'
+    nxt = f'<a href="{pages[i+1]["url"]}">{html.escape(pages[i+1]["title"])} →</a>' if i+1 < len(pages) else ''
+    return f'<div class="prevnext">{prev}{nxt}</div>'
+
+# %% ../nbs/08_docs.ipynb #15061202
+def _page(body:str, page:dict, pages:list, site:str)->str:
+    "One HTML page: sidebar, search results, the rendered notebook, previous/next and 'on this page'"
+    return (f'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">'
+            f'<meta name="viewport" content="width=device-width,initial-scale=1">'
+            f'<title>{html.escape(page["title"])} – {html.escape(site)}</title><link rel="stylesheet" href="style.css">'
+            f'<link rel="stylesheet" href="pygments.css"></head><body>{_nav(page, pages, site)}'
+            f'<main><div id="results" hidden></div>{body}{_prev_next(page, pages)}</main>{_toc(body)}'
+            f'<script src="lunr.min.js"></script><script src="search-index.js"></script>'
+            f'<script src="search.js"></script></body></html>')
+
+# %% ../nbs/08_docs.ipynb #37373c8b
+def _words(s:str)->str: return re.sub(r'[^\w]+', ' ', s)
+
+def _plain(md:str)->str:
+    "Markdown as a reader sees it, for search snippets: link text without URLs, no tags, backticks or table rules"
+    md = re.sub(r'\[([^\]]*)\]\([^)]*\)(\{[^}]*\})?', r'\1', md)
+    md = re.sub(r'<[^>]+>|`|\|?(\s*:?-{3,}:?\s*\|)+|^#+\s', ' ', md, flags=re.M)
+    return re.sub(r'\s+', ' ', md).strip()
+
+def search_doc(nb, page:dict)->dict:
+    "A processed page as Lunr indexes it: title, headings, prose (with API entries) and code"
+    mds = [c.source for c in nb.cells if c.cell_type == 'markdown']
+    mds += [o['data']['text/markdown'] for c in nb.cells if c.cell_type == 'code'
+            for o in c.get('outputs', []) if 'text/markdown' in o.get('data', {})]
+    code = '\n'.join(c.source for c in nb.cells if c.cell_type == 'code')
+    heads = [l.lstrip('#').strip() for s in mds for l in s.splitlines() if re.match(r'#{1,4}\s', l)]
+    text = _plain(' '.join(mds))
+    return dict(url=page['url'], title=page['title'], section=page['section'], headings=' '.join(heads),
+                text=text[:30_000], code=code[:30_000])
+
+# %% ../nbs/08_docs.ipynb #fa502f96
+def search_index(docs:list)->dict:
+    "A Lunr index of `search_doc`s, serialized for lunr.js: fields boosted title > headings > prose > code"
+    from lunr import lunr
+    fields = [dict(field_name='title', boost=10), dict(field_name='headings', boost=4),
+              dict(field_name='text', boost=2), 'code']
+    rows = [dict(url=d['url'], **{f: _words(d[f]) for f in ('title', 'headings', 'text', 'code')}) for d in docs]
+    return lunr(ref='url', fields=fields, documents=rows).serialize()
+
+# %% ../nbs/08_docs.ipynb #6086808e
 _JS = """
 (function () {   // the index is a script, not JSON fetched at run time, so search also works from file:// URLs
-  const idx = window.SEARCH_INDEX || [], box = document.getElementById('search'), out = document.getElementById('results');
+  const idx = lunr.Index.load(window.SEARCH_INDEX), docs = window.SEARCH_DOCS;
+  const box = document.getElementById('search'), out = document.getElementById('results');
+  const esc = s => s.replace(/[&<>]/g, c => ({'&': '&amp;', '<': '&lt;', '>': '&gt;'}[c]));
+  function snippet(d, terms) {
+    for (const f of [d.text, d.code]) {
+      const low = f.toLowerCase(), i = Math.min(...terms.map(t => low.indexOf(t)).filter(i => i >= 0));
+      if (!isFinite(i)) continue;
+      const s = Math.max(0, i - 80), t = terms.find(t => low.startsWith(t, i)) || '';
+      return (s ? '…' : '') + esc(f.slice(s, i)) + '<mark>' + esc(f.slice(i, i + t.length)) + '</mark>'
+        + esc(f.slice(i + t.length, i + 160)) + '…';
+    }
+    return '';
+  }
   box.addEventListener('input', () => {
-    const q = box.value.trim().toLowerCase(); out.innerHTML = '';
-    if (q.length < 2) return;
-    idx.filter(p => (p.title + ' ' + p.text).toLowerCase().includes(q)).slice(0, 12).forEach(p => {
-      const a = document.createElement('a'); a.href = p.url; a.textContent = p.title; out.appendChild(a); });
+    const q = box.value.trim().toLowerCase(), terms = q.split(/[^\\w]+/).filter(t => t.length > 1);
+    out.innerHTML = ''; out.hidden = !terms.length;
+    if (!terms.length) return;
+    const hits = idx.query(b => terms.forEach(t => {   // a whole word counts most; a prefix finds a word being typed
+      b.term(t, {boost: 10}); b.term(t, {wildcard: lunr.Query.wildcard.TRAILING}); }));
+    out.innerHTML = `<b>${hits.length} page${hits.length == 1 ? '' : 's'} for “${esc(q)}”</b>` + hits.map(h => {
+      const d = docs[h.ref];
+      return `<div class="hit"><a href="${h.ref}">${esc(d.title)}</a><span class="sec">${esc(d.section)}</span>`
+        + `<p>${snippet(d, terms)}</p></div>`;
+    }).join('');
   });
+  box.addEventListener('keydown', e => {
+    if (e.key === 'Escape') { box.value = ''; box.dispatchEvent(new Event('input')); } });
 })();
 """
 
-def _page(body:str, page:dict, pages:list, site:str)->str:
-    "One HTML page: sidebar (sections in reading order, search) and the rendered notebook"
-    nav,sec = [f'<h2><a href="index.html">{html.escape(site)}</a></h2><input id="search" placeholder="Search…" aria-label="Search"><div id="results"></div>'],None
-    for p in pages:
-        if p['section'] != sec: sec = p['section']; nav.append(f'<h3>{html.escape(sec)}</h3>')
-        cur = ' class="current"' if p['url'] == page['url'] else ''
-        nav.append(f'<a href="{p["url"]}"{cur}>{html.escape(p["title"])}</a>')
-    return (f'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">'
-            f'<title>{html.escape(page["title"])} – {html.escape(site)}</title><link rel="stylesheet" href="style.css">'
-            f'<link rel="stylesheet" href="pygments.css"></head><body><nav>{"".join(nav)}</nav><main>{body}</main>'
-            f'<script src="search-index.js"></script><script src="search.js"></script></body></html>')
-
-# %% ../nbs/08_docs.ipynb #46da22a8
+# %% ../nbs/08_docs.ipynb #5f270ef6
 def _links(body:str)->str:
     "Links between notebooks (`x.ipynb`, Quarto's `x.qmd`) point at their pages"
-    return re.sub(r'href="([\w./-]+?)\.(?:ipynb|qmd)(#[^"]*)?"', lambda m: f'href="{Path(m.group(1)).name}.html{m.group(2) or ""}"', body)
+    return re.sub(r'href="([\w./-]+?)\.(?:ipynb|qmd)(#[^"]*)?"',
+                  lambda m: f'href="{Path(m.group(1)).name}.html{m.group(2) or ""}"', body)
 
+def _heading_ids(body:str)->dict: return {i.lower(): i for i in re.findall(r'<h[1-6] id="([^"]+)"', body)}
+
+_re_mdlink = re.compile(r'\[[^\]\n]*\]\([^)\s]*\)')
+
+def link_names(md:str, lk:NbdevLookup)->str:
+    "nbdev's doclinks on `md`, leaving names that are already a link's text alone"
+    links = _re_mdlink.findall(md)
+    md = lk.linkify(_re_mdlink.sub('\x00', md))
+    return re.sub('\x00', lambda m: links.pop(0), md)
+
+def _link_nb(nb, lk:NbdevLookup):
+    "Backticked names in prose and in API entries link to their docs"
+    for c in nb.cells:
+        if c.cell_type == 'markdown': c.source = link_names(c.source, lk)
+        for o in c.get('outputs', []):
+            if 'text/markdown' in o.get('data', {}):
+                o['data']['text/markdown'] = link_names(o['data']['text/markdown'], lk)
+    return nb
+
+# %% ../nbs/08_docs.ipynb #32a19b6b
+def _render(pages:list, procd:Path)->tuple:
+    "Each page's HTML body and search entry, with names linked to the published API pages"
+    from nbconvert import HTMLExporter
+    from nbconvert.preprocessors import TagRemovePreprocessor
+    ex = HTMLExporter(template_name='basic', exclude_input_prompt=True, exclude_output_prompt=True)
+    ex.register_preprocessor(TagRemovePreprocessor(remove_input_tags={'remove_input'}, enabled=True), enabled=True)
+    lk,bodies,docs = api_lookup(),{},[]
+    for p in progress_bar(pages, leave=False):
+        nb = nbformat.read(procd/p['file'], as_version=4, capture_validation_error={})   # nbdev's keys: not nbformat
+        nb = prep_nb(nb, p['title'])
+        docs.append(search_doc(nb, p))
+        bodies[p['url']] = _links(ex.from_notebook_node(_link_nb(nb, lk))[0])
+    return bodies,docs
+
+# %% ../nbs/08_docs.ipynb #f4350dd8
 def build_site(out:str|Path='_site', # Folder to write (replaced)
                nbs:str|Path|None=None, # Notebooks (`None`: nbdev's `nbs_path`)
                proc:bool=True,  # Run nbdev's `proc_nbs` first (`False`: use `_proc/` as it is)
-               site:str='superconv')->Path:
+               site:str='superconv' # The site's name, atop the sidebar
+              )->Path:
     "Render the docs notebooks, after nbdev's processing, into a static site in `out`; trains and executes nothing new"
-    from nbconvert import HTMLExporter
-    from nbconvert.preprocessors import TagRemovePreprocessor
+    import superconv
     from nbdev.config import get_config
+    from nbdev.serve import proc_nbs
     from pygments.formatters import HtmlFormatter
     cfg = get_config()
     nbs = Path(nbs or cfg.nbs_path)
-    procd = cfg.config_path/'_proc'
-    if proc:
-        from nbdev.serve import proc_nbs
-        procd = Path(proc_nbs(path=str(nbs), n_workers=0))
+    procd = Path(proc_nbs(path=str(nbs), n_workers=0)) if proc else cfg.config_path/'_proc'
     pages,out = doc_pages(nbs),Path(out)
+    bodies,docs = _render(pages, procd)
+    ids,mods = {u: _heading_ids(b) for u,b in bodies.items()},module_pages(nbs)
+    host = api_lookup().entries['superconv']['settings']
+    host = f"{host['doc_host']}{host['doc_baseurl']}/"
     if out.exists(): shutil.rmtree(out)
     out.mkdir(parents=True)
-    ex = HTMLExporter(template_name='basic', exclude_input_prompt=True, exclude_output_prompt=True)
-    ex.register_preprocessor(TagRemovePreprocessor(remove_input_tags={'remove_input'}, enabled=True), enabled=True)
-    index = []
-    for p in progress_bar(pages, leave=False):
-        nb = prep_nb(nbformat.read(procd/p['file'], as_version=4), p['title'])
-        body,_ = ex.from_notebook_node(nb)
-        (out/p['url']).write_text(_page(_links(body), p, pages, site))
-        text = ' '.join(c.source for c in nb.cells if c.cell_type == 'markdown')
-        index.append(dict(url=p['url'], title=p['title'], text=re.sub(r'\s+', ' ', text)[:20_000]))
-    (out/'search-index.js').write_text(f"window.SEARCH_INDEX = {json.dumps(index)};")
+    for p in pages: (out/p['url']).write_text(_page(local_api_links(bodies[p['url']], mods, ids, host), p, pages, site))
+    (out/'search-index.js').write_text(f"window.SEARCH_INDEX = {json.dumps(search_index(docs))};\n"
+                                       f"window.SEARCH_DOCS = {json.dumps({d['url']: d for d in docs})};")
     (out/'style.css').write_text(_CSS); (out/'search.js').write_text(_JS)
+    shutil.copy(Path(superconv.__file__).parent/'assets'/'lunr.min.js', out)
     (out/'pygments.css').write_text(HtmlFormatter().get_style_defs('.highlight'))
     return out
 
