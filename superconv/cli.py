@@ -324,6 +324,12 @@ def _add_tune(sub, common):
     tu.add_argument('--label', default=None, help='name of the runs (default: SCHEDULE-N_TRAIN-N_ITER)')
     tu.set_defaults(func=_tune)
 
+# %% ../nbs/09_cli.ipynb #985ddddb
+def _notebook(v:str)->Path:
+    p = Path(v)
+    if p.suffix != '.ipynb' or not p.is_file(): raise argparse.ArgumentTypeError(f"no notebook at {v}")
+    return p
+
 # %% ../nbs/09_cli.ipynb #97a0328c
 def _docs(a):
     import importlib.util
@@ -347,6 +353,9 @@ def _add_docs(sub, common):
     what.add_argument('--readme', action='store_true', help='write README.md from nbs/index.ipynb instead')
     what.add_argument('--sidebar', action='store_true',
                       help="write nbs/sidebar.yml (Quarto's navigation) from the notebooks instead")
+    what.add_argument('--execute', nargs='+', metavar='NOTEBOOK', type=_notebook,
+                      help="run these notebooks top to bottom as JupyterLab's Run All does (SUPERCONV_QUICK set) and "
+                      "save their outputs; #| slow and #| gpu cells keep theirs")
     dc.set_defaults(func=_docs)
 
 # %% ../nbs/09_cli.ipynb #c48f9cc0

@@ -17,8 +17,8 @@ from nbdev.doclinks import NbdevLookup
 
 # %% auto #0
 __all__ = ['SECTIONS', 'README_NOTE', 'doc_pages', 'prep_nb', 'ParamTableRenderer', 'api_lookup', 'api_names', 'module_pages',
-           'local_api_links', 'search_doc', 'search_index', 'link_names', 'build_site', 'readme_from_index',
-           'sidebar_yml']
+           'local_api_links', 'search_doc', 'search_index', 'link_names', 'build_site', 'cell_flag', 'execute_nb',
+           'readme_from_index', 'sidebar_yml']
 
 # %% ../nbs/08_docs.ipynb #98f95b9d
 SECTIONS = {'index': 'Home', '0': 'Library', '1': 'Lessons, part 1', '2': 'Lessons, part 2', '3': 'Lessons, part 3'}
@@ -360,6 +360,30 @@ def build_site(out:str|Path='_site', # Folder to write (replaced)
     shutil.copy(Path(superconv.__file__).parent/'assets'/'lunr.min.js', out)
     (out/'pygments.css').write_text(HtmlFormatter().get_style_defs('.highlight'))
     return out
+
+# %% ../nbs/08_docs.ipynb #6dba7388
+def cell_flag(src:str)->str|None:
+    "The nbdev flag (`slow`, `gpu`, `hide`, ...) on a cell's first line, if there is one"
+    m = re.match(r'#\|\s*([\w-]+)\s*$', src.split('\n', 1)[0])
+    return m.group(1) if m else None
+
+# %% ../nbs/08_docs.ipynb #4dac0774
+def execute_nb(path:str|Path, # The notebook; it runs in its own folder
+               keep:tuple=('slow', 'gpu'), # Cells with these flags keep their saved outputs (from a real run)
+               save:bool=True, # Write the outputs back into the notebook
+               timeout:int=900 # Seconds any one cell may take
+              )->nbformat.NotebookNode:
+    "Run `path` top to bottom as JupyterLab's Run All does, `SUPERCONV_QUICK` set, its outputs settled"
+    from nbclient import NotebookClient
+    path = Path(path); nb = nbformat.read(path, as_version=4)
+    old = {c.id: c.get('outputs', []) for c in nb.cells}
+    with modified_env(SUPERCONV_QUICK='1', PYTHONWARNINGS='ignore'):
+        NotebookClient(nb, timeout=timeout, kernel_name='python3',
+                       resources={'metadata': {'path': str(path.parent)}}).execute()
+    for c in nb.cells:
+        if c.cell_type == 'code': c.outputs = old[c.id] if cell_flag(c.source) in keep else _prep_outputs(c.outputs)
+    if save: nbformat.write(nb, path)
+    return nb
 
 # %% ../nbs/08_docs.ipynb #de5676d3
 README_NOTE = "<!-- Generated from nbs/index.ipynb by `superconv docs --readme`: edit the notebook, not this file. -->"

@@ -16,9 +16,9 @@ from .suites import SUITES, suite_store
 
 # %% auto #0
 __all__ = ['pct', 'runs_table', 'markdown_table', 'summarize', 'seeds_label', 'plot_curves', 'run_family', 'sweep_curves',
-           'paper_sweep', 'sweep_gaps', 'mean_diff', 'gap_stats', 'plot_sweep', 'is_budget', 'budget_curves',
-           'budget_gaps', 'headline', 'headline_text', 'plot_budgets', 'plateau', 'plateau_text', 'crossing',
-           'report_suite']
+           'paper_sweep', 'sweep_gaps', 'mean_diff', 'gap_stats', 'legend_below', 'plot_sweep', 'is_budget',
+           'budget_curves', 'budget_gaps', 'headline', 'headline_text', 'plot_budgets', 'plateau', 'plateau_text',
+           'crossing', 'report_suite']
 
 # %% ../nbs/06a_report.ipynb #3d00f3dd
 def pct(x:float, sign:str='%')->str:
@@ -116,6 +116,11 @@ def gap_stats(curves:dict, fast:str='1cycle', slow:str='step')->dict:
     "{value: `mean_diff` of `fast` against `slow`} at each value both families ran"
     return {x: mean_diff(curves[fast][x], curves[slow][x]) for x in curves.get(fast, {}) if x in curves.get(slow, {})}
 
+# %% ../nbs/06a_report.ipynb #8ed47eae
+def legend_below(ax, ncol:int=2):
+    "The legend under the axes, where it cannot cover a point"
+    ax.legend(fontsize=9, loc='upper center', bbox_to_anchor=(0.5, -0.16), ncol=ncol, frameon=False)
+
 # %% ../nbs/06a_report.ipynb #5d2296f3
 def plot_sweep(curves:dict, key:str, ax=None, title=None, logx:bool|None=None, marker='o', ls='-', suffix=''):
     "Final test accuracy (%) against the swept setting `key`, one line per family (mean ± std over seeds)"
@@ -127,7 +132,10 @@ def plot_sweep(curves:dict, key:str, ax=None, title=None, logx:bool|None=None, m
                     label=f"{fam}{suffix}" if suffix else seeds_label(fam, max(len(v) for v in c.values())))
     if logx is None: logx = all(isinstance(x, (int, float)) and x > 0 for x in xs) and max(xs) / min(xs) > 20
     if logx: ax.set_xscale('log')
-    ax.set_xlabel(key); ax.set_ylabel('final test accuracy, %'); ax.legend(fontsize=8)
+    num = sorted({x for x in xs if isinstance(x, (int, float))})
+    if num and len(num) == len(set(xs)) and len(num) <= 8:   # a tick at each setting, thousands as "k" past 10,000
+        ax.set_xticks(num, [f'{x/1000:g}k' if x >= 10_000 else f'{x:,}' for x in num]); ax.xaxis.set_minor_formatter('')
+    ax.set_xlabel(key); ax.set_ylabel('final test accuracy, %'); legend_below(ax)
     if title: ax.set_title(title)
     return ax
 
@@ -186,8 +194,7 @@ def plot_budgets(records:list, ax=None, title=None, fast:str='1cycle', slow:str=
             pb = h['slow_iters']*paper_fraction
             ax.axvline(pb, color='grey', ls='--', lw=1,
                        label=f"{_frac(paper_fraction)} of those ({pb:,.0f}): where the paper's {fast} got there")
-    ticks = sorted({b for c in curves.values() for b in c})
-    ax.set_xticks(ticks, [f'{b:,}' for b in ticks]); ax.xaxis.set_minor_formatter(''); ax.legend(fontsize=8)
+    legend_below(ax)
     return ax
 
 # %% ../nbs/06a_report.ipynb #197785ee

@@ -44,14 +44,19 @@ def _n_iter(learn, n_epoch, n_iter):
     "Total training iterations from exactly one of `n_epoch` and `n_iter`"
     if (n_epoch is None) == (n_iter is None): raise ValueError("Give exactly one of n_epoch and n_iter")
     n = n_iter if n_epoch is None else n_epoch*len(learn.dls.train)
-    if not isinstance(n, (int, np.integer)) or n <= 0: raise ValueError(f"The number of training iterations must be a positive integer, got {n!r}")
+    if not isinstance(n, (int, np.integer)) or n <= 0:
+        raise ValueError(f"The number of training iterations must be a positive integer, got {n!r}")
     return int(n)
 
+# %% ../nbs/02_schedules.ipynb #dcfeff28
 @patch
-def fit_iters(self:Learner, n_iter:int, # Training iterations
+def fit_iters(self:Learner,
+              n_iter:int, # Training iterations
               scheds:dict, # {hyper-parameter: function of `pos`}
-              wd=None, cbs=None, reset_opt=False):
-    "Fit for exactly `n_iter` iterations with hyper-parameters scheduled by `scheds`; validates at each epoch end and at the end"
+              wd=None, # Weight decay (`None`: the `Learner`'s `wd`)
+              cbs=None, # Callbacks for this fit only
+              reset_opt:bool=False): # Start from a fresh optimizer state
+    "Fit for exactly `n_iter` iterations, hyper-parameters scheduled by `scheds`; validates at each epoch end and the end"
     n_iter = _n_iter(self, None, n_iter)
     self.fit(math.ceil(n_iter/len(self.dls.train)), cbs=IterScheduler(scheds, n_iter)+L(cbs), wd=wd, reset_opt=reset_opt)
 
@@ -182,7 +187,7 @@ def paper_one_cycle_scheds(n_iter:int,     # Training iterations
 @patch
 def fit_paper_one_cycle(self:Learner,
                         n_epoch:int|None=None, # Epochs of training …
-                        lr_max:float|slice|list|None=None, # Peak LR (`None`: the `Learner`'s `lr`; a slice or list: per parameter group)
+                        lr_max:float|slice|list|None=None, # Peak LR (`None`: the `Learner`'s `lr`; slice/list: per group)
                         lr_min:float|slice|list|None=None, # Start/end LR of the cycle (`None`: `lr_max/DEFAULT_DIV`)
                         n_iter:int|None=None,   # … or iterations of training (as the paper counts)
                         pct_ann:float=0.1,      # Fraction of training annihilating the LR after the cycle (0: none) …
@@ -190,15 +195,23 @@ def fit_paper_one_cycle(self:Learner,
                         moms=(0.95,0.85,0.95),  # Cyclical momentum; a number: constant; `None`: unscheduled
                         n_ann:int|None=None,    # … or the annihilation's length in iterations
                         final_lr:float|slice|list|None=None, # … or the final LR itself
-                        wd=None, cbs=None, reset_opt=False):
+                        wd=None, # Weight decay (`None`: the `Learner`'s `wd`)
+                        cbs=None, # Callbacks for this fit only
+                        reset_opt:bool=False): # Start from a fresh optimizer state
     "Fit with the paper's linear 1cycle: `lr_min`→`lr_max`→`lr_min`, then annihilation to `lr_min/final_div`"
     n = _n_iter(self, n_epoch, n_iter)
-    lr_max,lr_min,final_lr = (learner_lrs(self, k, v) for k,v in (('lr_max', self.lr if lr_max is None else lr_max), ('lr_min', lr_min), ('final_lr', final_lr)))
+    lr_max = learner_lrs(self, 'lr_max', self.lr if lr_max is None else lr_max)
+    lr_min,final_lr = learner_lrs(self, 'lr_min', lr_min),learner_lrs(self, 'final_lr', final_lr)
     scheds = paper_one_cycle_scheds(n, lr_max, lr_min, pct_ann, final_div, moms, n_ann=n_ann, final_lr=final_lr)
     self.fit_iters(n, scheds, wd=wd, cbs=cbs, reset_opt=reset_opt)
 
 # %% ../nbs/02_schedules.ipynb #c66079e1
-def step_scheds(n_iter:int, lr:float|list=0.35, pcts=(0.625, 0.875), gamma:float=0.1, mom:float|None=0.9)->dict:
+def step_scheds(n_iter:int, # Training iterations
+                lr:float|list=0.35, # Starting LR (a list: per parameter group)
+                pcts=(0.625, 0.875), # Fractions of training where the LR drops
+                gamma:float=0.1, # Factor of each drop
+                mom:float|None=0.9 # Constant momentum (`None`: unscheduled)
+               )->dict:
     "`{'lr': …, 'mom': …}` of a piecewise-constant LR: `lr`, times `gamma` at each fraction `pcts` of `n_iter` iterations"
     lrs = _group_vals('lr', lr); _check_lrs(lr=lrs, gamma=gamma); lr = _last(lrs)
     pcts = tuple(pcts)
@@ -209,21 +222,36 @@ def step_scheds(n_iter:int, lr:float|list=0.35, pcts=(0.625, 0.875), gamma:float
     if mom is not None: res['mom'] = lambda pos: float(mom)
     return res
 
+# %% ../nbs/02_schedules.ipynb #abcc7f30
 @patch
-def fit_step(self:Learner, n_epoch:int|None=None, lr:float|slice|list=0.35, pcts=(0.625, 0.875), gamma:float=0.1,
-             n_iter:int|None=None, mom:float|None=0.9, wd=None, cbs=None, reset_opt=False):
+def fit_step(self:Learner,
+             n_epoch:int|None=None, # Epochs of training …
+             lr:float|slice|list=0.35, # Starting LR (slice/list: per parameter group)
+             pcts=(0.625, 0.875), # Fractions of training where the LR drops
+             gamma:float=0.1, # Factor of each drop
+             n_iter:int|None=None, # … or iterations of training
+             mom:float|None=0.9, # Constant momentum (`None`: unscheduled)
+             wd=None, # Weight decay (`None`: the `Learner`'s `wd`)
+             cbs=None, # Callbacks for this fit only
+             reset_opt:bool=False): # Start from a fresh optimizer state
     "Fit with the paper's piecewise-constant baseline: `lr`, multiplied by `gamma` at fractions `pcts` of training"
     n = _n_iter(self, n_epoch, n_iter)
     self.fit_iters(n, step_scheds(n, learner_lrs(self, 'lr', lr), pcts, gamma, mom), wd=wd, cbs=cbs, reset_opt=reset_opt)
 
 # %% ../nbs/02_schedules.ipynb #4890bf87
-def clr_scheds(n_iter:int, lr_min:float|list, lr_max:float|list, step_size:int, mom:float|None=0.9)->dict:
+def clr_scheds(n_iter:int, # Training iterations
+               lr_min:float|list, # Lowest LR (a list: per parameter group)
+               lr_max:float|list, # Highest LR
+               step_size:int, # Iterations of each half-cycle
+               mom:float|None=0.9 # Constant momentum (`None`: unscheduled)
+              )->dict:
     "`{'lr': …, 'mom': …}` of triangular cyclical LRs between `lr_min` and `lr_max`, half-cycle `step_size` iterations"
     lr_min,lr_max = _group_vals('lr_min', lr_min),_group_vals('lr_max', lr_max)
     _check_lrs(lr_min=lr_min, lr_max=lr_max); _same_ratios(lr_max=lr_max, lr_min=lr_min)
     lrs,lr_min,lr_max = lr_max,_last(lr_min),_last(lr_max)
     if lr_min >= lr_max: raise ValueError(f"lr_min must be smaller than lr_max, got lr_min={lr_min} >= lr_max={lr_max}")
-    if not isinstance(step_size, (int, np.integer)) or step_size <= 0: raise ValueError(f"step_size must be a positive integer, got {step_size!r}")
+    if not isinstance(step_size, (int, np.integer)) or step_size <= 0:
+        raise ValueError(f"step_size must be a positive integer, got {step_size!r}")
     def _lr(pos):
         i = pos*n_iter
         x = abs(i/step_size - 2*math.floor(1 + i/(2*step_size)) + 1)
@@ -232,25 +260,49 @@ def clr_scheds(n_iter:int, lr_min:float|list, lr_max:float|list, step_size:int, 
     if mom is not None: res['mom'] = lambda pos: float(mom)
     return res
 
+# %% ../nbs/02_schedules.ipynb #4c9bea10
 @patch
-def fit_clr(self:Learner, n_epoch:int|None=None, lr_min:float|slice|list=0.1, lr_max:float|slice|list=3.0, step_size:int|None=None,
-            n_iter:int|None=None, mom:float|None=0.9, wd=None, cbs=None, reset_opt=False):
-    "Fit with triangular CLR between `lr_min` and `lr_max` (`step_size` `None`: one cycle over all of training)"
+def fit_clr(self:Learner,
+            n_epoch:int|None=None, # Epochs of training …
+            lr_min:float|slice|list=0.1, # Lowest LR (slice/list: per parameter group)
+            lr_max:float|slice|list=3.0, # Highest LR
+            step_size:int|None=None, # Iterations of each half-cycle (`None`: one cycle over all of training)
+            n_iter:int|None=None, # … or iterations of training
+            mom:float|None=0.9, # Constant momentum (`None`: unscheduled)
+            wd=None, # Weight decay (`None`: the `Learner`'s `wd`)
+            cbs=None, # Callbacks for this fit only
+            reset_opt:bool=False): # Start from a fresh optimizer state
+    "Fit with triangular CLR between `lr_min` and `lr_max`"
     n = _n_iter(self, n_epoch, n_iter)
     lr_min,lr_max = learner_lrs(self, 'lr_min', lr_min),learner_lrs(self, 'lr_max', lr_max)
-    self.fit_iters(n, clr_scheds(n, lr_min, lr_max, n//2 if step_size is None else step_size, mom), wd=wd, cbs=cbs, reset_opt=reset_opt)
+    scheds = clr_scheds(n, lr_min, lr_max, n//2 if step_size is None else step_size, mom)
+    self.fit_iters(n, scheds, wd=wd, cbs=cbs, reset_opt=reset_opt)
 
 # %% ../nbs/02_schedules.ipynb #57203679
-def inv_scheds(n_iter:int, lr:float|list=0.01, gamma:float=1e-4, power:float=0.75, mom:float|None=0.9)->dict:
+def inv_scheds(n_iter:int, # Training iterations
+               lr:float|list=0.01, # Starting LR (a list: per parameter group)
+               gamma:float=1e-4, # Decay rate per iteration
+               power:float=0.75, # Exponent of the decay
+               mom:float|None=0.9 # Constant momentum (`None`: unscheduled)
+              )->dict:
     "`{'lr': …, 'mom': …}` of Caffe's `inv` policy: `lr`·(1 + `gamma`·iteration)^(−`power`)"
     lrs = _group_vals('lr', lr); _check_lrs(lr=lrs, gamma=gamma, power=power); lr = _last(lrs)
     res = {'lr': _per_group(lambda pos: float(lr*(1 + gamma*pos*n_iter)**(-power)), lrs)}
     if mom is not None: res['mom'] = lambda pos: float(mom)
     return res
 
+# %% ../nbs/02_schedules.ipynb #c777a328
 @patch
-def fit_inv(self:Learner, n_epoch:int|None=None, lr:float|slice|list=0.01, gamma:float=1e-4, power:float=0.75,
-            n_iter:int|None=None, mom:float|None=0.9, wd=None, cbs=None, reset_opt=False):
+def fit_inv(self:Learner,
+            n_epoch:int|None=None, # Epochs of training …
+            lr:float|slice|list=0.01, # Starting LR (slice/list: per parameter group)
+            gamma:float=1e-4, # Decay rate per iteration
+            power:float=0.75, # Exponent of the decay
+            n_iter:int|None=None, # … or iterations of training
+            mom:float|None=0.9, # Constant momentum (`None`: unscheduled)
+            wd=None, # Weight decay (`None`: the `Learner`'s `wd`)
+            cbs=None, # Callbacks for this fit only
+            reset_opt:bool=False): # Start from a fresh optimizer state
     "Fit with Caffe's inverse-decay LR policy (the paper's MNIST baseline)"
     n = _n_iter(self, n_epoch, n_iter)
     self.fit_iters(n, inv_scheds(n, learner_lrs(self, 'lr', lr), gamma, power, mom), wd=wd, cbs=cbs, reset_opt=reset_opt)
@@ -299,13 +351,17 @@ def triangle_scheds(n_iter:int, lr:float|list, pct_start:float=0.2, start:float=
 def fit_sched(self:Learner,
               scheds:callable,  # One of the `*_scheds` functions taking (`n_iter`, `lr`, …)
               n_epoch:int|None=None, # Epochs of training …
-              lr:float|slice|list|None=None, # Peak LR (`None`: the `Learner`'s `lr`; a slice or list: per parameter group)
+              lr:float|slice|list|None=None, # Peak LR (`None`: the `Learner`'s `lr`; slice/list: per parameter group)
               n_iter:int|None=None,  # … or iterations of training
-              wd=None, cbs=None, reset_opt=False,
-              **kwargs):  # The schedule's own arguments (`pct_warm`, `pct_decay`, `mom`, …)
+              wd=None, # Weight decay (`None`: the `Learner`'s `wd`)
+              cbs=None, # Callbacks for this fit only
+              reset_opt:bool=False, # Start from a fresh optimizer state
+              **kwargs # The schedule's own arguments (`pct_warm`, `pct_decay`, `mom`, …)
+             ):
     "Fit with the LR schedule `scheds` for `n_epoch` epochs or `n_iter` iterations"
     n = _n_iter(self, n_epoch, n_iter)
-    self.fit_iters(n, scheds(n, learner_lrs(self, 'lr', self.lr if lr is None else lr), **kwargs), wd=wd, cbs=cbs, reset_opt=reset_opt)
+    lrs = learner_lrs(self, 'lr', self.lr if lr is None else lr)
+    self.fit_iters(n, scheds(n, lrs, **kwargs), wd=wd, cbs=cbs, reset_opt=reset_opt)
 
 # %% ../nbs/02_schedules.ipynb #8ec18855
 def schedule_free_sgd(momentum:float=0.9, # The package's momentum (interpolation between the two sequences)
@@ -366,8 +422,14 @@ class ScheduleFreeMode(Callback):
 
 # %% ../nbs/02_schedules.ipynb #6ab6432f
 @patch
-def fit_schedule_free(self:Learner, n_epoch:int|None=None, lr:float|None=None, n_iter:int|None=None, wd=None, cbs=None, reset_opt=False):
-    "Fit with schedule-free SGD (`opt_func=schedule_free_sgd()`) at the constant step size `lr`, no schedule; ends on the averaged weights"
+def fit_schedule_free(self:Learner,
+                      n_epoch:int|None=None, # Epochs of training …
+                      lr:float|None=None, # Constant step size (`None`: the `Learner`'s `lr`)
+                      n_iter:int|None=None, # … or iterations of training
+                      wd=None, # Weight decay (`None`: the `Learner`'s `wd`)
+                      cbs=None, # Callbacks for this fit only
+                      reset_opt:bool=False): # Start from a fresh optimizer state
+    "Fit with schedule-free SGD (`opt_func=schedule_free_sgd()`) at a constant `lr`, no schedule; ends on averaged weights"
     n = _n_iter(self, n_epoch, n_iter)
     if lr is not None: _check_lrs(lr=lr); self.lr = lr
     self.fit_iters(n, {}, wd=wd, cbs=[ScheduleFreeMode()]+L(cbs), reset_opt=reset_opt)

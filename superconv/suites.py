@@ -14,8 +14,8 @@ from .experiments import RunSpec, run_specs
 
 # %% auto #0
 __all__ = ['SUITES', 'PAPER', 'PAPER_STEP', 'PAPER_CLR', 'PAPER_PAIR', 'CPU', 'GPU_IMG_S', 'PAPER_RANGE', 'C100', 'RESULTS_ENV',
-           'Suite', 'cpu_range', 'cpu_1cycle', 'cpu_step', 'gpu_minutes', 'results_dir', 'suite_store', 'dry_run_spec',
-           'run_suite', 'run_on_gpu']
+           'QUICK_ENV', 'Suite', 'cpu_range', 'cpu_1cycle', 'cpu_step', 'gpu_minutes', 'results_dir', 'suite_store',
+           'dry_run_spec', 'quick', 'quick_skip', 'run_suite', 'run_on_gpu']
 
 # %% ../nbs/06_suites.ipynb #5202da61
 @dataclass
@@ -326,6 +326,7 @@ def suite_store(name:str, scale:str='cpu', out=None)->ResultStore:
     if name not in SUITES: raise ValueError(f"Unknown suite {name!r}; choose one of: {', '.join(SUITES)}")
     return ResultStore(results_dir(out)/f'{name}-{scale}.jsonl')
 
+# %% ../nbs/06_suites.ipynb #50dc96e2
 def dry_run_spec(spec:RunSpec, n_iter:int=12)->RunSpec:
     "`spec` shrunk to `n_iter` iterations at batch ≤ 64 on 1,000 images, same model, data set and schedule shape"
     f = n_iter/spec.n_iter
@@ -333,6 +334,22 @@ def dry_run_spec(spec:RunSpec, n_iter:int=12)->RunSpec:
                    clr_step=None if spec.clr_step is None else max(1, round(spec.clr_step*f)),
                    hessian_every=None if spec.hessian_every is None else max(1, n_iter//3))
 
+# %% ../nbs/06_suites.ipynb #f2f19d06
+QUICK_ENV = 'SUPERCONV_QUICK'
+def quick()->bool:
+    "Whether `$SUPERCONV_QUICK` is set (not empty, not `0`): lessons read stored results and train nothing long"
+    import os
+    return os.environ.get(QUICK_ENV, '') not in ('', '0')
+
+# %% ../nbs/06_suites.ipynb #a2fb16e2
+def quick_skip(name:str, scale:str, specs:list, st:ResultStore)->list:
+    "What `run_suite` does in quick mode: say in one line how many runs are not stored, train none, write nothing"
+    todo = [s for s in specs if s.run_id not in (st.done() if st.path.exists() else set())]
+    if todo: print(f"{QUICK_ENV} is set: {len(todo)} of {len(specs)} runs of {name!r} at {scale} scale are not stored "
+                   f"in {st.path.name}; not training them (`superconv run {name} --scale {scale}` does)")
+    return []
+
+# %% ../nbs/06_suites.ipynb #ab0cb43d
 def run_suite(name:str, scale:str='cpu', seeds:int=3, out=None, device=None, show:bool=False,
               dry_run:bool=False, # Every run for a few iterations on 1,000 images, stored in `NAME-SCALE-dryrun.jsonl`
               minutes:float|None=None, # Time box (see `run_specs`): shortest runs first, stop cleanly at the deadline
@@ -341,6 +358,7 @@ def run_suite(name:str, scale:str='cpu', seeds:int=3, out=None, device=None, sho
     "Run suite `name` at `scale` (resuming: stored runs are skipped); returns the new records"
     if name not in SUITES: raise ValueError(f"Unknown suite {name!r}; choose one of: {', '.join(SUITES)}")
     specs,st = SUITES[name].specs(scale, seeds),suite_store(name, scale, out)
+    if quick() and not dry_run: return quick_skip(name, scale, specs, st)
     if dry_run:
         specs,st = [dry_run_spec(s) for s in specs],ResultStore(st.path.with_name(f'{name}-{scale}-dryrun.jsonl'))
     return run_specs(specs, st, device=device, show=show, minutes=minutes, **exec_kw)

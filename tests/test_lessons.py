@@ -24,3 +24,23 @@ def test_saved_outputs_are_clean():
                 if '\u2588' in text or re.search(r'\|-{10,}\|', text): bad.append(f"{nb.name} {c.get('id')}: a progress bar")
                 if path.search(text): bad.append(f"{nb.name} {c.get('id')}: a machine path {path.search(text).group()}")
     assert not bad, bad
+
+def tree_hashes(*dirs):
+    import hashlib
+    return {str(f.relative_to(ROOT)): hashlib.sha256(f.read_bytes()).hexdigest() for d in dirs for f in sorted(d.rglob('*'))
+            if f.is_file()}
+
+def test_every_lesson_runs_all_as_jupyter_does(monkeypatch):
+    """Every lesson top to bottom as JupyterLab's "Run All" runs it (nbclient: nbdev's flags ignored, so `#| slow` and
+    `#| gpu` cells run too), with the committed results, no GPU and `SUPERCONV_QUICK` set: no cell fails, nothing is written"""
+    import time
+    from superconv.docs import execute_nb
+    monkeypatch.setenv('CUDA_VISIBLE_DEVICES', '')
+    dirs = ROOT/'results', ROOT/'bench'/'results'
+    before, times = tree_hashes(*dirs), {}
+    for f in sorted(ROOT.glob('nbs/[123]*.ipynb')):
+        t = time.time(); execute_nb(f, save=False); times[f.stem] = round(time.time() - t)
+    print(times)
+    after = tree_hashes(*dirs)
+    assert after == before, f"lessons wrote into {[str(d.relative_to(ROOT)) for d in dirs]}: " \
+        f"{sorted(k for k in after.keys() | before.keys() if after.get(k) != before.get(k))}"
