@@ -18,7 +18,7 @@ __all__ = ['RECORDER_ATTRS', 'CKPT_VERSION', 'rng_states', 'set_rng_states', 'st
 
 # %% ../nbs/04a_checkpoint.ipynb #5d3a9957
 def rng_states()->dict:
-    "The state of every random generator a run draws from: python's, numpy's, torch's CPU generator and each CUDA device's"
+    "The state of every random generator a run draws from: python's, numpy's, torch's CPU and each CUDA device's"
     return dict(python=random.getstate(), numpy=np.random.get_state(), torch=torch.get_rng_state(),
                 cuda=torch.cuda.get_rng_state_all() if torch.cuda.is_available() else [])
 
@@ -29,9 +29,10 @@ def set_rng_states(s:dict):
 
 # %% ../nbs/04a_checkpoint.ipynb #3938e020
 def state_sha(model:torch.nn.Module)->str:
-    "SHA-256 of a model's whole state (weights and buffers such as BatchNorm's statistics), for checking two runs ended equal"
+    "SHA-256 of a model's whole state (weights and buffers such as BatchNorm's statistics): did two runs end equal?"
     h = hashlib.sha256()
-    for k,v in model.state_dict().items(): h.update(k.encode()); h.update(v.detach().cpu().contiguous().numpy().tobytes())
+    for k,v in model.state_dict().items():
+        h.update(k.encode()); h.update(v.detach().cpu().contiguous().numpy().tobytes())
     return h.hexdigest()[:16]
 
 # %% ../nbs/04a_checkpoint.ipynb #412cf884
@@ -42,7 +43,8 @@ def callback_states(learn)->dict:
     s = {cb.name: {a: getattr(cb, a) for a in cb.ckpt_attrs} for cb in learn.cbs if getattr(cb, 'ckpt_attrs', None)}
     if hasattr(learn, 'recorder'):
         r = learn.recorder
-        s['recorder'] = {**{a: getattr(r, a) for a in RECORDER_ATTRS}, 'smooth': (r.smooth_loss.count, r.smooth_loss.val)}
+        s['recorder'] = {**{a: getattr(r, a) for a in RECORDER_ATTRS},
+                         'smooth': (r.smooth_loss.count, r.smooth_loss.val)}
     return s
 
 def set_callback_states(learn, s:dict):
@@ -68,16 +70,19 @@ def save_checkpoint(path, state:dict):
 
 # %% ../nbs/04a_checkpoint.ipynb #94ebfd16
 def load_checkpoint(path, run_id:str, code:str)->dict|None:
-    "The checkpoint at `path` for run `run_id` written by `code`; `None` if there is none or it is unreadable (then kept aside)"
+    "The checkpoint at `path` for run `run_id` by `code`; `None` if there is none or it is unreadable (then kept aside)"
     path = Path(path)
     if not path.exists(): return None
     try:
         s = torch.load(path, map_location='cpu', weights_only=False)   # a pickle this library wrote: load only your own
-        if not isinstance(s, dict) or s.get('version') != CKPT_VERSION or not {'run_id', 'code', 'model', 'opt'} <= set(s): raise ValueError("not a checkpoint")
+        if (not isinstance(s, dict) or s.get('version') != CKPT_VERSION
+            or not {'run_id', 'code', 'model', 'opt'} <= set(s)):
+            raise ValueError("not a checkpoint")
     except Exception as e:
         aside = path.with_name(f'{path.stem}.corrupt-{time.strftime("%Y%m%d-%H%M%S")}{path.suffix}')
         os.replace(path, aside)
-        warnings.warn(f"{path.name} is unreadable ({e.__class__.__name__}: {e}); kept as {aside.name}, and the run starts afresh")
+        warnings.warn(f"{path.name} is unreadable ({e.__class__.__name__}: {e}); kept as {aside.name}, and the run "
+                      "starts afresh")
         return None
     if (s['run_id'], s['code']) != (run_id, code): raise CheckpointMismatch(
         f"{path.name} was written for run {s['run_id']} by code {s['code']}; this is run {run_id}, code {code}: "
@@ -86,7 +91,7 @@ def load_checkpoint(path, run_id:str, code:str)->dict|None:
 
 # %% ../nbs/04a_checkpoint.ipynb #d67b17b2
 class Checkpointer(Callback):
-    "Save the whole training state at epoch ends (every `every_iters` iterations or `every_min` minutes), resume from it, stop at a deadline"
+    "Save the training state at epoch ends (every `every_iters` iterations or `every_min` minutes); resume; stop"
     order = 99   # after every other callback's `before_fit`/`before_epoch`, and last in `after_epoch`
     def __init__(self, path, run_id:str, code:str, every_iters:int|None=None, every_min:float|None=5.,
                  deadline:float|None=None, total:int|None=None):
@@ -97,7 +102,8 @@ class Checkpointer(Callback):
         s = load_checkpoint(self.path, self.run_id, self.code)
         self._skip = 0 if s is None else s['epoch']+1
         if s is not None:
-            getattr(self.dls.train, 'n_inp', None)   # fastai's one-off pass over one item (it draws from the RNG) happens now, not mid-epoch
+            # fastai's one-off pass over one item (it draws from the RNG) happens now, not mid-epoch
+            getattr(self.dls.train, 'n_inp', None)
             self.learn.model.load_state_dict(s['model']); self.learn.opt.load_state_dict(s['opt'])
             self.learn.train_iter,self.learn.pct_train = s['train_iter'],s['pct_train']
             self.resumed_at,self._state = s['train_iter'],s
@@ -109,15 +115,18 @@ def before_epoch(self:Checkpointer):
     if self.epoch < self._skip: raise CancelEpochException()   # done before the checkpoint
     if self._state is not None:
         s,self._state = self._state,None
-        set_callback_states(self.learn, s['callbacks']); set_rng_states(s['rng']); self.dls.train.rng.setstate(s['dl_rng'])
+        set_callback_states(self.learn, s['callbacks'])
+        set_rng_states(s['rng'])
+        self.dls.train.rng.setstate(s['dl_rng'])
     self._epoch_t = time.time()
 
 @patch
 def save(self:Checkpointer):
     "Write the checkpoint of the epoch just finished"
     l = self.learn
-    save_checkpoint(self.path, dict(run_id=self.run_id, code=self.code, epoch=self.epoch, train_iter=l.train_iter, pct_train=l.pct_train,
-                                    model=l.model.state_dict(), opt=l.opt.state_dict(), rng=rng_states(), dl_rng=self.dls.train.rng.getstate(),
+    save_checkpoint(self.path, dict(run_id=self.run_id, code=self.code, epoch=self.epoch, train_iter=l.train_iter,
+                                    pct_train=l.pct_train, model=l.model.state_dict(), opt=l.opt.state_dict(),
+                                    rng=rng_states(), dl_rng=self.dls.train.rng.getstate(),
                                     callbacks=callback_states(l)))
     self.saves += 1; self._t,self._last = time.time(),l.train_iter
 

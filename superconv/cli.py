@@ -335,8 +335,11 @@ def _docs(a):
     import importlib.util
     if importlib.util.find_spec('nbdev') is None: raise ValueError("superconv docs needs nbdev: pip install "
                                                                    "'superconv[docs]'")
-    from superconv.docs import build_site, readme_from_index, sidebar_yml
+    from superconv.docs import build_site, readme_from_index, sidebar_yml, execute_nb
     from nbdev.config import get_config
+    if a.execute:
+        for f in a.execute: execute_nb(f); print(f"ran {f} as Run All does (SUPERCONV_QUICK set) and saved its outputs")
+        return
     if a.readme:
         f = get_config().config_path/'README.md'; f.write_text(readme_from_index())
         return print(f"wrote {f} from nbs/index.ipynb")

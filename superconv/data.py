@@ -108,7 +108,8 @@ def extract_archive(arch:Path, # A `.tgz`/`.tar` archive holding one top folder
     arch,dest = Path(arch),Path(dest)
     if not arch.is_file(): raise DataNotFoundError(f"Archive not found: {arch}")
     dest.parent.mkdir(parents=True, exist_ok=True)
-    for old in dest.parent.glob(f'.{dest.name}-*'): shutil.rmtree(old, ignore_errors=True)  # left by a killed extraction (callers hold the lock)
+    # left by a killed extraction (callers hold the lock)
+    for old in dest.parent.glob(f'.{dest.name}-*'): shutil.rmtree(old, ignore_errors=True)
     tmp = Path(tempfile.mkdtemp(prefix=f'.{dest.name}-', dir=dest.parent))
     try:
         with tarfile.open(arch) as t:
@@ -118,7 +119,8 @@ def extract_archive(arch:Path, # A `.tgz`/`.tar` archive holding one top folder
         src = tops[0] if len(tops)==1 and tops[0].is_dir() else tmp
         src.rename(dest)
     except (tarfile.TarError, EOFError, zlib.error, OSError) as e:
-        raise ArchiveError(f"Could not extract {arch}: {e.__class__.__name__}: {e}. The archive is corrupt or truncated; "
+        raise ArchiveError(f"Could not extract {arch}: {e.__class__.__name__}: {e}. The archive is corrupt or "
+                           "truncated; "
                            f"nothing was extracted into {dest.parent}.") from e
     finally: shutil.rmtree(tmp, ignore_errors=True)
     return dest
@@ -136,15 +138,20 @@ def get_data_path(name:str, # One of `DATASETS`
             if adir is not None:
                 arch = adir/spec.archive
                 if not arch.is_file(): raise DataNotFoundError(
-                    f"{name}: {spec.archive} is not in the archive folder {adir} (set by {'the archives argument' if archives else '$'+ARCHIVES_ENV}), "
-                    f"and {dest} does not exist. Put fastai's {spec.archive} in that folder, or point {ARCHIVES_ENV} at a folder that has it.")
+                    f"{name}: {spec.archive} is not in the archive folder {adir} (set by "
+                    f"{'the archives argument' if archives else '$'+ARCHIVES_ENV}), "
+                    f"and {dest} does not exist. Put fastai's {spec.archive} in that folder, or point {ARCHIVES_ENV} "
+                    "at a folder that has it.")
                 print(f"Extracting {arch.name} into fastai's data folder, {dest.name}/ (once)")
                 extract_archive(arch, dest)
             else:
-                try: reachable(spec.url); return untar_data(spec.url)   # offline: one clear error, no half-drawn download bar
+                # offline: one clear error, no half-drawn download bar
+                try: reachable(spec.url); return untar_data(spec.url)
                 except Exception as e: raise DataNotFoundError(
-                    f"{name}: could not download {spec.url} ({e.__class__.__name__}: {e}). Offline? Set {ARCHIVES_ENV} "
-                    f"(on the command line `superconv data check --archives DIR`, in Python `archives=`) to a folder holding {spec.archive}.") from e
+                    f"{name}: could not download {spec.url} ({e.__class__.__name__}: {e}). Offline? Set "
+                    f"{ARCHIVES_ENV} "
+                    "(on the command line `superconv data check --archives DIR`, in Python `archives=`) to a folder "
+                    f"holding {spec.archive}.") from e
     return untar_data(spec.url)  # already extracted: fastai returns the folder without downloading
 
 # %% ../nbs/00_data.ipynb #0cd22c32
@@ -170,7 +177,9 @@ def _decode(f, mode, size):
 
 def _decode_split(path, spec, vocab=None):
     files = _sorted_files(path)
-    if not files: raise DataNotFoundError(f"No images under {path}: the extracted {spec.name} folder is incomplete; delete it and retry")
+    if not files:
+        raise DataNotFoundError(f"No images under {path}: the extracted {spec.name} folder is incomplete; delete it "
+                                "and retry")
     labels = [parent_label(f) for f in files]
     if vocab is None: vocab = sorted(set(labels))
     o2i = {v:i for i,v in enumerate(vocab)}
@@ -219,7 +228,9 @@ def stratified_subset(labels:torch.Tensor, # Integer class label of every traini
     n_cls = int((counts>0).sum())
     if not isinstance(n, (int, np.integer)) or isinstance(n, bool): raise TypeError(f"n must be an integer, got {n!r}")
     if n > len(labels): raise ValueError(f"n_train={n:,} is larger than the training set ({len(labels):,} images)")
-    if n < n_cls: raise ValueError(f"n_train={n:,} is smaller than the number of classes ({n_cls}): a stratified subset needs one image per class")
+    if n < n_cls:
+        raise ValueError(f"n_train={n:,} is smaller than the number of classes ({n_cls}): a stratified subset needs "
+                         "one image per class")
     lo,hi = 0,int(counts.max())  # largest per-class level L with sum(min(count, L)) <= n
     while lo<hi:
         mid = (lo+hi+1)//2
@@ -229,7 +240,8 @@ def stratified_subset(labels:torch.Tensor, # Integer class label of every traini
     g = torch.Generator().manual_seed(seed)
     spare = (counts>lo).nonzero().flatten()
     quota[spare[torch.randperm(len(spare), generator=g)[:n-int(quota.sum())]]] += 1
-    idxs = [(labels==c).nonzero().flatten()[torch.randperm(int(counts[c]), generator=g)[:int(q)]] for c,q in enumerate(quota)]
+    idxs = [(labels==c).nonzero().flatten()[torch.randperm(int(counts[c]), generator=g)[:int(q)]]
+            for c,q in enumerate(quota)]
     return torch.cat(idxs).sort().values
 
 # %% ../nbs/00_data.ipynb #91d045ce
@@ -243,13 +255,16 @@ def train_valid_split(labels:torch.Tensor, # Integer class label of every traini
     "(training indices, validation indices), disjoint and sorted: `n_valid` held-out images, then `n_train` of the rest"
     labels = torch.as_tensor(labels).cpu()
     n_cls = int((labels.bincount()>0).sum())
-    if not isinstance(n_valid, (int, np.integer)) or isinstance(n_valid, bool): raise TypeError(f"n_valid must be an integer, got {n_valid!r}")
+    if not isinstance(n_valid, (int, np.integer)) or isinstance(n_valid, bool):
+        raise TypeError(f"n_valid must be an integer, got {n_valid!r}")
     if n_valid < n_cls: raise ValueError(f"n_valid={n_valid:,} is smaller than one image a class ({n_cls} classes)")
     if n_train is not None and n_valid > n_train:
-        raise ValueError(f"n_valid={n_valid:,} is larger than the training subset (n_train={n_train:,}): hold out a smaller part")
+        raise ValueError(f"n_valid={n_valid:,} is larger than the training subset (n_train={n_train:,}): hold out a "
+                         "smaller part")
     rest_n = len(labels)-n_valid
     if n_train is not None and n_train > rest_n:
-        raise ValueError(f"n_train={n_train:,} + n_valid={n_valid:,} is more than the training set ({len(labels):,} images)")
+        raise ValueError(f"n_train={n_train:,} + n_valid={n_valid:,} is more than the training set ({len(labels):,} "
+                         "images)")
     valid = stratified_subset(labels, n_valid, VALID_SEED)
     rest = torch.ones(len(labels), dtype=torch.bool); rest[valid] = False; rest = rest.nonzero().flatten()
     train = rest if n_train is None else rest[stratified_subset(labels[rest], n_train, seed)]
@@ -271,7 +286,8 @@ class PadCropFlip(DisplayedTransform):
                  flip:bool=True, # Flip half of the images horizontally
                  pad_mode:str='zeros' # 'zeros' (He et al.) or 'reflection'
                 ):
-        if pad_mode not in ('zeros','reflection'): raise ValueError(f"pad_mode must be 'zeros' or 'reflection', got {pad_mode!r}")
+        if pad_mode not in ('zeros','reflection'):
+            raise ValueError(f"pad_mode must be 'zeros' or 'reflection', got {pad_mode!r}")
         store_attr()
     def encodes(self, x:TensorImage):
         if not self.pad and not self.flip: return x
@@ -296,20 +312,26 @@ class TensorImageDataset:
     @property
     def c(self): return len(self.vocab)
     @property
-    def loss_func(self): return CrossEntropyLossFlat()  # what `Learner` uses when given none, as for fastai's `CategoryBlock`
+    # what `Learner` uses when given none, as for fastai's `CategoryBlock`
+    def loss_func(self): return CrossEntropyLossFlat()
     def to(self, device): return type(self)(self.x.to(device), self.y.to(device), self.vocab, self.split_idx)
     def decode(self, o, full=True): return (o[0], Category(self.vocab[int(o[1])]))
-    def __repr__(self): return f"{type(self).__name__}: {len(self)} images {tuple(self.x.shape[1:])}, {self.c} classes, on {self.x.device}"
+    def __repr__(self):
+        return (f"{type(self).__name__}: {len(self)} images {tuple(self.x.shape[1:])}, {self.c} classes, "
+                f"on {self.x.device}")
 
 # %% ../nbs/00_data.ipynb #c01b0b57
 class TensorDL(TfmdDL):
     "A `TfmdDL` over a `TensorImageDataset`: shuffled on the device, one tensor index per batch"
     def get_idxs(self): return torch.randperm(self.n) if self.shuffle else torch.arange(self.n)
-    def sample(self): return last_idxs(self)   # what `DataLoader.__iter__` just drew (`get_preds` may replace `get_idxs`)
+    # what `DataLoader.__iter__` just drew (`get_preds` may replace `get_idxs`)
+    def sample(self): return last_idxs(self)
     def create_batches(self, samps):
-        if not isinstance(samps, torch.Tensor): samps = list(samps)   # any indices: a list, or `DistributedDL`'s generator over its shard
+        # any indices: a list, or `DistributedDL`'s generator over its shard
+        if not isinstance(samps, torch.Tensor): samps = list(samps)
         idxs = torch.as_tensor(samps).to(self.dataset.y.device)
-        n = len(idxs)//self.bs if self.drop_last else -(-len(idxs)//self.bs)   # a shard of the indices (fastai's `DistributedDL`) gives fewer batches
+        # a shard of the indices (fastai's `DistributedDL`) gives fewer batches
+        n = len(idxs)//self.bs if self.drop_last else -(-len(idxs)//self.bs)
         for i in range(n): yield self.dataset[idxs[i*self.bs:(i+1)*self.bs]]
     def to(self, device):
         super().to(device)
@@ -324,8 +346,10 @@ class ToChannelsLast(Transform):
 
 # %% ../nbs/00_data.ipynb #8f513cc2
 def _check_bs(bs, n, what='bs'):
-    if not isinstance(bs, (int, np.integer)) or isinstance(bs, bool) or bs <= 0: raise ValueError(f"{what} must be a positive integer, got {bs!r}")
-    if bs > n: raise ValueError(f"{what}={bs:,} is larger than the training set ({n:,} images): no full batch to train on")
+    if not isinstance(bs, (int, np.integer)) or isinstance(bs, bool) or bs <= 0:
+        raise ValueError(f"{what} must be a positive integer, got {bs!r}")
+    if bs > n:
+        raise ValueError(f"{what}={bs:,} is larger than the training set ({n:,} images): no full batch to train on")
 
 def get_dls(name:str='cifar10', # One of `DATASETS`
             bs:int=512,          # Training batch size (the paper: 1,000)
@@ -334,7 +358,7 @@ def get_dls(name:str='cifar10', # One of `DATASETS`
             n_valid:int|None=None, # Hold out this many training images as `dls.valid`; the test set becomes `dls.test`
             device=None,         # Device of the data and batches (`None`: fastai's `default_device()`)
             augment:bool=True,   # Random crop (if `pad`) and flip (if the data set allows) on training batches
-            pad:int|None=None,   # Crop padding in px (`None`: the data set's default, 4 for CIFAR; 0: flip only, as in the paper)
+            pad:int|None=None,   # Crop padding in px (`None`: the data set's, 4 for CIFAR; 0: flip only, as the paper)
             pad_mode:str='zeros', # 'zeros' (He et al.) or 'reflection'
             val_bs:int|None=None, # Validation batch size (`None`: `bs`)
             channels_last:bool=False, # Deliver `channels_last` image batches
@@ -357,13 +381,17 @@ def get_dls(name:str='cifar10', # One of `DATASETS`
     device = default_device() if device is None else torch.device(device)
     if not fast: return _stock_dls(spec, d, idxs, bs, val_bs, augment, pad, pad_mode, device, num_workers, archives)
     aug = [PadCropFlip(pad, spec.flip, pad_mode)] if augment and (pad or spec.flip) else []
-    tfms = lambda: [*aug, IntToFloatTensor(), Normalize.from_stats(d['mean'], d['std'], cuda=False), *([ToChannelsLast()] if channels_last else [])]
+    tfms = lambda: [*aug, IntToFloatTensor(), Normalize.from_stats(d['mean'], d['std'], cuda=False),
+                    *([ToChannelsLast()] if channels_last else [])]
     xt,yt = (d['x_train'],d['y_train']) if idxs is None else (d['x_train'][idxs],d['y_train'][idxs])
     trn = TensorImageDataset(xt, yt, d['vocab'], 0).to(device)
     tst = TensorImageDataset(d['x_valid'], d['y_valid'], d['vocab'], 1).to(device)
-    evals = [tst] if vidxs is None else [TensorImageDataset(d['x_train'][vidxs], d['y_train'][vidxs], d['vocab'], 1).to(device), tst]
+    val = None if vidxs is None else TensorImageDataset(d['x_train'][vidxs], d['y_train'][vidxs], d['vocab'], 1)
+    evals = [tst] if val is None else [val.to(device), tst]
     return DataLoaders(TensorDL(trn, bs=bs, shuffle=True, drop_last=True, num_workers=0, after_batch=tfms()),
-                       *[TensorDL(ds, bs=val_bs or bs, shuffle=False, drop_last=False, num_workers=0, after_batch=tfms()) for ds in evals],
+                       *[TensorDL(ds, bs=val_bs or bs, shuffle=False, drop_last=False, num_workers=0,
+                                  after_batch=tfms())
+                         for ds in evals],
                        path=get_data_path(name, archives), device=device)
 
 # %% ../nbs/00_data.ipynb #775c5f3b
@@ -380,7 +408,8 @@ def _stock_dls(spec, d, idxs, bs, val_bs, augment, pad, pad_mode, device, num_wo
     item_tfms = []
     if augment and pad: item_tfms += [CropPad(spec.size+2*pad, pad_mode=pad_mode), RandomCrop(spec.size)]
     if augment and spec.flip: item_tfms.append(FlipItem(0.5))
-    dblock = DataBlock(blocks=(ImageBlock(cls=PILImageBW if spec.channels==1 else PILImage), CategoryBlock(vocab=d['vocab'])),
+    dblock = DataBlock(blocks=(ImageBlock(cls=PILImageBW if spec.channels==1 else PILImage),
+                               CategoryBlock(vocab=d['vocab'])),
                        get_y=parent_label, splitter=IndexSplitter(range(len(trn), len(items))),
                        item_tfms=item_tfms, batch_tfms=[Normalize.from_stats(d['mean'], d['std'], cuda=False)])
     kw = {} if num_workers is None else dict(num_workers=num_workers)

@@ -40,12 +40,14 @@ def evaluate(model, dl, loss_func)->tuple:
     return loss/n, correct/n
 
 # %% ../nbs/03_lr_range.ipynb #7ce242cc
-_LAZY = ('_n_inp', '_types')   # what a fastai `TfmdDL` works out from one batch the first time it is iterated (drawing random augmentations)
+# what a fastai `TfmdDL` works out from one batch the first time it is iterated (drawing random augmentations)
+_LAZY = ('_n_inp', '_types')
 
 def _rng_state(dls)->tuple:
-    "Every random state a fit consumes: torch (CPU and CUDA), Python, NumPy, each `DataLoader`'s generator and lazy first pass"
+    "Every random state a fit consumes: torch (CPU, CUDA), Python, NumPy, each loader's generator and lazy first pass"
     return (torch.get_rng_state(), torch.cuda.get_rng_state_all() if torch.cuda.is_available() else None,
-            random.getstate(), np.random.get_state(), [(deepcopy(dl.rng), [hasattr(dl, a) for a in _LAZY]) for dl in dls.loaders])
+            random.getstate(), np.random.get_state(),
+            [(deepcopy(dl.rng), [hasattr(dl, a) for a in _LAZY]) for dl in dls.loaders])
 
 def _set_rng_state(dls, state):
     cpu,cuda,py,nps,dl_states = state
@@ -58,16 +60,19 @@ def _set_rng_state(dls, state):
             if not h and hasattr(dl, a): delattr(dl, a)   # so the next fit draws that first pass, as it would have
 
 class LRRangeTest(Callback):
-    "The paper's LR range test: LR from `start_lr` to `end_lr` over `num_it` iterations, test accuracy every `val_every`"
+    "The paper's LR range test: LR from `start_lr` to `end_lr` over `num_it` iterations, accuracy every `val_every`"
     order,run_valid = 60,False
-    def __init__(self, start_lr=0., end_lr=3., num_it=1000, linear=True, val_every=50, n_val=2000, stop_div=True, div_mult=4., mom=0.9, seed=0,
+    def __init__(self, start_lr=0., end_lr=3., num_it=1000, linear=True, val_every=50, n_val=2000, stop_div=True,
+                 div_mult=4., mom=0.9, seed=0,
                  mults=None): # Per parameter group, a multiple of the LR (the last group: 1), kept at every iteration
         store_attr()
     def _lr(self, i):
         p = (i+1)/self.num_it   # the LR reaches `end_lr` at the last iteration, and is never 0
-        return self.start_lr + (self.end_lr-self.start_lr)*p if self.linear else self.start_lr*(self.end_lr/self.start_lr)**p
+        if self.linear: return self.start_lr + (self.end_lr-self.start_lr)*p
+        return self.start_lr*(self.end_lr/self.start_lr)**p
     def before_fit(self):
-        self.state = deepcopy(self.model.state_dict()),deepcopy(self.opt.state_dict())   # weights, BatchNorm statistics, optimizer
+        # weights, BatchNorm statistics, optimizer
+        self.state = deepcopy(self.model.state_dict()),deepcopy(self.opt.state_dict())
         self.rng = _rng_state(self.dls)
         self.val_dl = fixed_subset_dl(self.dls.valid, self.n_val, self.seed)
         self.rec = L(),L(),L(),L()    # per iteration: lr, smoothed train loss, train loss, train accuracy
@@ -80,7 +85,9 @@ class LRRangeTest(Callback):
     def after_batch(self):
         i = self.train_iter   # already counted this batch
         sl = float(self.smooth_loss)
-        for l,v in zip(self.rec, (self._lr(i-1), sl, float(self.loss.detach()), float((self.pred.argmax(-1)==self.y).float().mean()))): l.append(v)
+        acc = float((self.pred.argmax(-1)==self.y).float().mean())
+        for l,v in zip(self.rec, (self._lr(i-1), sl, float(self.loss.detach()), acc)):
+            l.append(v)
         self.best = min(self.best, sl)
         self.diverged = self.stop_div and (not math.isfinite(sl) or sl > self.div_mult*self.best)
         stop = self.diverged or i >= self.num_it
@@ -91,14 +98,18 @@ class LRRangeTest(Callback):
     def before_validate(self): raise CancelValidException()
     def after_fit(self):
         self.opt.zero_grad()
-        self.model.load_state_dict(self.state[0]); self.opt.load_state_dict(self.state[1]); _set_rng_state(self.dls, self.rng)
-        self.learn.lr_range = LRRangeResult(*[list(map(float, l)) for l in self.rec], *[list(map(float, l)) for l in self.val],
-                                            start_lr=self.start_lr, end_lr=self.end_lr, num_it=self.num_it, linear=self.linear,
+        self.model.load_state_dict(self.state[0])
+        self.opt.load_state_dict(self.state[1])
+        _set_rng_state(self.dls, self.rng)
+        self.learn.lr_range = LRRangeResult(*[list(map(float, l)) for l in self.rec],
+                                            *[list(map(float, l)) for l in self.val],
+                                            start_lr=self.start_lr, end_lr=self.end_lr, num_it=self.num_it,
+                                            linear=self.linear,
                                             diverged=self.diverged)
 
 # %% ../nbs/03_lr_range.ipynb #5f69b0c5
 def noise_sd(y)->float:
-    "Robust estimate of the noise on evenly spaced points `y`: MAD of second differences (for white noise their variance is 6σ²)"
+    "Robust noise estimate on evenly spaced points `y`: MAD of second differences (white noise: their variance is 6σ²)"
     y = np.asarray(y, dtype=float)
     if len(y) < 4: return 0.
     d2 = y[:-2] - 2*y[1:-1] + y[2:]
@@ -127,12 +138,13 @@ class RangeSuggestion:
 def suggest_lrs(lrs, # LR at each evaluation
                 accs, # Test accuracy at each evaluation (raw, not smoothed)
                 div:float=4., # lr_min = lr_max/div (the paper: 3–4)
-                tol:float|None=None, # How far below the best a point may be and still count as the top (`None`: max(2×noise, 0.01))
-                to_end:bool=True, # A top that reaches the last point puts lr_max there (accuracy never stopped improving)
+                tol:float|None=None, # How far below the best a point may be and be the top (`None`: max(2×noise, 0.01))
+                to_end:bool=True, # A top reaching the last point puts lr_max there (accuracy never stopped improving)
                 n_boot:int=200, seed:int=0)->RangeSuggestion:
     "lr_max at the top of the raw accuracy-vs-LR points, lr_min = lr_max/`div`, with a confidence from re-noised copies"
     lrs,a = np.asarray(lrs, dtype=float),np.asarray(accs, dtype=float)
-    if len(a) == 0 or len(a) != len(lrs): raise ValueError(f"Need as many LRs as accuracies (and at least one), got {len(lrs)} and {len(a)}")
+    if len(a) == 0 or len(a) != len(lrs):
+        raise ValueError(f"Need as many LRs as accuracies (and at least one), got {len(lrs)} and {len(a)}")
     if not np.isfinite(a).all(): raise ValueError("Accuracies must be finite")
     sd = noise_sd(a); t = max(2*sd, 0.01) if tol is None else tol
     lr_max,k,j = _top_lr(lrs, a, t, to_end)
@@ -157,10 +169,11 @@ class LRRangeResult:
 
     def suggestion(self, div:float=4., **kwargs)->RangeSuggestion:
         "The paper's reading of the raw points (`suggest_lrs`); a diverged test's top never counts as reaching the end"
-        return suggest_lrs(self.val_lrs, self.val_accs, div=div, to_end=not self.diverged and self.val_iters[-1] >= self.num_it, **kwargs)
+        return suggest_lrs(self.val_lrs, self.val_accs, div=div,
+                           to_end=not self.diverged and self.val_iters[-1] >= self.num_it, **kwargs)
 
     def suggest(self, div:float=4.)->tuple:
-        "(lr_min, lr_max) for a cycle: `lr_max` at the top of the accuracy curve, `lr_min` = `lr_max/div` (the paper: 3–4)"
+        "(lr_min, lr_max) for a cycle: `lr_max` at the top of the accuracy curve, `lr_min` = `lr_max/div` (paper: 3–4)"
         return tuple(self.suggestion(div))
 
     def super_convergence_likely(self, keep:float=0.8)->bool:
@@ -172,7 +185,9 @@ class LRRangeResult:
         lr,acc = self.peak
         end = f"{self.val_accs[-1]:.1%} at LR {self.val_lrs[-1]:.3g}"
         if self.super_convergence_likely(keep):
-            return f"Super-convergence likely: test accuracy peaked at {acc:.1%} (LR {lr:.3g}) and stayed high to the end, {end}."
+            return (f"Super-convergence likely: test accuracy peaked at {acc:.1%} (LR {lr:.3g}) and stayed high to the "
+                    "end, "
+                    f"{end}.")
         why = "the loss diverged" if self.diverged else f"accuracy fell to {end}"
         return f"Super-convergence unlikely: test accuracy peaked at {acc:.1%} (LR {lr:.3g}), then {why}."
 
@@ -192,7 +207,8 @@ class LRRangeResult:
             for v,ls,n in ((s.lr_min, ':', 'lr_min'), (s.lr_max, '--', f'lr_max (confidence {s.confidence:.0%})')):
                 ax.axvline(v, color='grey', ls=ls, label=n)
             h1,l1 = ax.get_legend_handles_labels(); h2,l2 = ax2.get_legend_handles_labels()
-            ax.legend(h1 + h2, l1 + l2, fontsize=8, loc='upper center', bbox_to_anchor=(0.5, -0.15), ncol=2)   # off the data
+            # off the data
+            ax.legend(h1 + h2, l1 + l2, fontsize=8, loc='upper center', bbox_to_anchor=(0.5, -0.15), ncol=2)
         ax.set_title(title or f"LR range test, {self.num_it} iterations")
         return ax
 
@@ -203,8 +219,9 @@ class LRRangeResult:
 # %% ../nbs/03_lr_range.ipynb #c13be9fd
 @dataclass
 class RangeBand:
-    "Accuracy-vs-LR range tests over several seeds on one LR grid: the mean curve, its standard error, an interval for lr_max"
-    lrs:list; mean:list; se:list; k:int   # per evaluated LR: mean test accuracy over the seeds, its standard error; seeds
+    "Range tests over several seeds on one LR grid: the mean accuracy curve, its standard error, an interval for lr_max"
+    # per evaluated LR: mean test accuracy over the seeds, its standard error; seeds
+    lrs:list; mean:list; se:list; k:int
     best_lr:float; best:float             # the best mean
     lo:float; hi:float                    # the interval: LRs whose mean is within `z` standard errors of the best
     z:float; open_end:bool; rising:bool   # interval reaching the last LR; accuracy still climbing there
@@ -220,12 +237,20 @@ class RangeBand:
 def message(self:RangeBand)->str:
     "The band's reading in one sentence"
     end = f"the end of the test (LR {self.lrs[-1]:.3g})"
-    if self.rising: return (f"Accuracy was still rising at {end}: lr_max lies beyond the range tested. Run a longer test "
-                            "(at large LRs accuracy grows with iterations) or a wider one; the end of the range is no peak.")
-    if self.open_end: return (f"Accuracy stayed within {self.z:g} standard errors of its best up to {end}: the top is not "
+    if self.rising: return (f"Accuracy was still rising at {end}: lr_max lies beyond the range tested. Run a longer "
+                            "test "
+                            "(at large LRs accuracy grows with iterations) or a wider one; the end of the range is no "
+                            ""
+                            ""
+                            "peak.")
+    if self.open_end: return (f"Accuracy stayed within {self.z:g} standard errors of its best up to {end}: the top is "
+                              ""
+                              ""
+                              "not "
                               "bracketed; test a wider range.")
     div = '' if self.diverge_lr is None else f"; a test diverged at LR {self.diverge_lr:.3g}"
-    return (f"lr_max in [{self.lo:.3g}, {self.hi:.3g}], suggested {self.lr_max:.3g}: mean test accuracy within {self.z:g} "
+    return (f"lr_max in [{self.lo:.3g}, {self.hi:.3g}], suggested {self.lr_max:.3g}: mean test accuracy within "
+            f"{self.z:g} "
             f"standard errors of its best ({self.best:.1%} at LR {self.best_lr:.3g}, {self.k} seeds){div}.")
 
 # %% ../nbs/03_lr_range.ipynb #620afb39
@@ -238,16 +263,19 @@ def range_band(results:list, # `LRRangeResult`s of the same test over different 
     if n < 2: raise ValueError("Each range test needs at least two evaluations")
     grid = np.asarray(results[0].val_lrs[:n], dtype=float)
     if any(not np.allclose(r.val_lrs[:n], grid, rtol=1e-6) for r in results):
-        raise ValueError("The range tests were evaluated at different LRs: run them with the same start_lr, end_lr, num_it and val_every")
+        raise ValueError("The range tests were evaluated at different LRs: run them with the same start_lr, end_lr, "
+                         "num_it and val_every")
     a = np.array([r.val_accs[:n] for r in results], dtype=float)
     k,m = len(a),a.mean(0)
     se = a.std(0, ddof=1)/np.sqrt(k) if k > 1 else np.full(n, noise_sd(a[0]))
     i = int(np.argmax(m)); near = m >= m[i] - z*np.sqrt(se**2 + se[i]**2)
-    lo,hi = int(np.argmax(near)),n-1-int(np.argmax(near[::-1]))   # the hull: a noisy dip inside a plateau does not cut it
+    # the hull: a noisy dip inside a plateau does not cut it
+    lo,hi = int(np.argmax(near)),n-1-int(np.argmax(near[::-1]))
     open_end = hi == n-1 and not any(r.diverged for r in results)
     rising = open_end and n >= 3 and m[-1] - m[-3] > z*np.sqrt(se[-1]**2 + se[-3]**2)
     div = [r.val_lrs[-1] for r in results if r.diverged]
-    return RangeBand(grid.tolist(), m.tolist(), se.tolist(), k, float(grid[i]), float(m[i]), float(grid[lo]), float(grid[hi]),
+    return RangeBand(grid.tolist(), m.tolist(), se.tolist(), k, float(grid[i]), float(m[i]),
+                     float(grid[lo]), float(grid[hi]),
                      z, bool(open_end), bool(rising), float(min(div)) if div else None)
 
 # %% ../nbs/03_lr_range.ipynb #fe8e812d
@@ -267,7 +295,7 @@ def plot(self:RangeBand, ax=None, title:str|None=None):
 @patch
 def lr_range_test(self:Learner,
                   start_lr:float=0.,  # LR at the start (0 in the paper)
-                  end_lr:float|slice|list=3., # LR at the last iteration (3 in the paper's Fig. 2); a slice or list: per parameter group
+                  end_lr:float|slice|list=3., # LR at the last iteration (the paper's Fig. 2: 3); slice/list: per group
                   num_it:int=1000,    # Iterations (the paper: 5,000–100,000)
                   linear:bool=True,   # Linear increase as in the paper; `False`: exponential, like `lr_find`
                   val_every:int|None=None, # Evaluate every this many iterations (`None`: 20 evaluations)
@@ -279,10 +307,12 @@ def lr_range_test(self:Learner,
                   seed:int=0          # Seed of the test subset
                  )->LRRangeResult:
     "The paper's LR range test: LR grows linearly over `num_it` iterations; returns test accuracy against LR"
-    ends = learner_lrs(self, 'end_lr', end_lr)   # several groups: each keeps its ratio to the last, whose LR is recorded
+    # several groups: each keeps its ratio to the last, whose LR is recorded
+    ends = learner_lrs(self, 'end_lr', end_lr)
     mults = None if np.ndim(ends) == 0 else np.asarray(ends, dtype=float)/float(np.asarray(ends)[-1])
     if mults is not None: end_lr = float(np.asarray(ends)[-1])
-    if not (isinstance(num_it, (int, np.integer)) and num_it > 0): raise ValueError(f"num_it must be a positive integer, got {num_it!r}")
+    if not (isinstance(num_it, (int, np.integer)) and num_it > 0):
+        raise ValueError(f"num_it must be a positive integer, got {num_it!r}")
     if not (start_lr >= 0 and end_lr > start_lr and math.isfinite(end_lr)):
         raise ValueError(f"Need 0 <= start_lr < end_lr, both finite, got start_lr={start_lr}, end_lr={end_lr}")
     if not linear and start_lr <= 0: raise ValueError("An exponential range test needs start_lr > 0")

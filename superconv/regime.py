@@ -24,7 +24,8 @@ class RegimeMap:
     "Training-set sizes × budgets, every cell run by every schedule at its own tuned peak LR, over seeds"
     name:str
     sizes:dict       # {n_train: budgets in iterations, doubling}
-    schedules:dict   # {family: {'schedule': a `RunSpec` schedule, 'grid': the first cell's LRs, other `RunSpec` fields of the family}}
+    # {family: {'schedule': a `RunSpec` schedule, 'grid': the first cell's LRs, other `RunSpec` fields of the family}}
+    schedules:dict
     base:dict        # `RunSpec` fields every run shares (must include `n_valid`)
     shrunk:str=''    # What this scale shrinks, in words
     seeds:int=3      # Seeds per cell at the tuned LR (seed 0 is the tuning trial itself)
@@ -35,8 +36,10 @@ class RegimeMap:
     def spec(self, family:str, n_train:int, n_iter:int)->RunSpec:
         "The run of `family` in the cell (`n_train`, `n_iter`), before its LR is tuned"
         c = self.schedules[family]
-        extra = {k: v for k,v in c.items() if k not in ('schedule', 'grid')}   # the family's own RunSpec fields (cyc_mom, pct_warm, …)
-        return RunSpec(f'{family}-{n_train}-{n_iter}', c['schedule'], n_iter=n_iter, n_train=n_train, lr_max=c['grid'][0],
+        # the family's own RunSpec fields (cyc_mom, pct_warm, …)
+        extra = {k: v for k,v in c.items() if k not in ('schedule', 'grid')}
+        return RunSpec(f'{family}-{n_train}-{n_iter}', c['schedule'], n_iter=n_iter, n_train=n_train,
+                       lr_max=c['grid'][0],
                        eval_every=max(1, n_iter//8), **{**self.base, **extra})
     @property
     def cells(self)->list:
@@ -49,10 +52,13 @@ def _regime(m:RegimeMap): REGIMES[m.name] = m
 
 _regime(RegimeMap('cpu',
     sizes={2_500: (100, 200, 400, 800), 1_250: (50, 100, 200, 400), 5_000: (200, 400, 800, 1_600)},
-    schedules={'step': dict(schedule='step', grid=(0.1, 0.2, 0.4)), '1cycle': dict(schedule='paper_1cycle', grid=(0.5, 1., 2.))},
+    schedules={'step': dict(schedule='step', grid=(0.1, 0.2, 0.4)),
+               '1cycle': dict(schedule='paper_1cycle', grid=(0.5, 1., 2.))},
     base=dict(dataset='cifar10', model='resnet8', bs=512, wd=1e-4, mom=0.9, bn_mom=0.05, n_valid=1_000),
-    shrunk="ResNet-8 instead of ResNet-56; stratified CIFAR-10 subsets of 1,250, 2,500 and 5,000 images (one 1,000-image "
-           "validation split held out of the rest); batch 512; budgets of about 20, 41, 82 and 164 epochs at every size "
+    shrunk="ResNet-8 instead of ResNet-56; stratified CIFAR-10 subsets of 1,250, 2,500 and 5,000 images (one "
+           "1,000-image "
+           "validation split held out of the rest); batch 512; budgets of about 20, 41, 82 and 164 epochs at every "
+           "size "
            "(50–1,600 iterations instead of 10k/80k); BatchNorm momentum 0.05; pad-4 crops and flips; 1cycle from "
            "lr_max/10 to lr_max and back, the last 10% down to lr_max/10⁴, constant momentum 0.9"))
 
@@ -64,11 +70,16 @@ _regime(RegimeMap('arena',
                'fastai': dict(schedule='fastai_1cycle', grid=_CYCLE_GRID, cyc_mom=True),
                'step': dict(schedule='step', grid=_SGD_GRID), 'linear': dict(schedule='linear_decay', grid=_SGD_GRID),
                'wsd': dict(schedule='wsd', grid=_SGD_GRID), 'cosine': dict(schedule='cosine', grid=_SGD_GRID),
-               'triangle': dict(schedule='triangle', grid=_SGD_GRID), 'schedule_free': dict(schedule='schedule_free', grid=(0.2, 0.4, 0.8))},
+               'triangle': dict(schedule='triangle', grid=_SGD_GRID),
+               'schedule_free': dict(schedule='schedule_free', grid=(0.2, 0.4, 0.8))},
     base=dict(dataset='cifar10', model='resnet8', bs=512, wd=1e-4, mom=0.9, bn_mom=0.05, n_valid=1_000),
     seeds=5, seeds_close=5,
-    shrunk="ResNet-8, a stratified 1,250-image CIFAR-10 subset (a 1,000-image validation split held out of the rest), batch 512, "
-           "50–400 iterations (about 20–164 epochs), BatchNorm momentum 0.05; every schedule's peak LR tuned per budget, 5 seeds"))
+    shrunk="ResNet-8, a stratified 1,250-image CIFAR-10 subset (a 1,000-image validation split held out of the rest), "
+           ""
+           ""
+           "batch 512, "
+           "50–400 iterations (about 20–164 epochs), BatchNorm momentum 0.05; every schedule's peak LR tuned per "
+           "budget, 5 seeds"))
 
 # %% ../nbs/07a_regime.ipynb #7ccaf1fd
 def _mean_acc(store, spec, lr, div, seeds)->float|None:
@@ -92,19 +103,23 @@ def run_map(m:RegimeMap, store:ResultStore, device=None, verbose:bool=True,
                 r = tune_lr(spec, grid, store, m.div, m.max_widen, device, verbose, train=train, **exec_kw)
                 if r is None: return tuned   # later cells' grids depend on this one's choice
                 tuned[(fam, n_train, b)] = r; centre[(fam, n_train)] = r.best_lr
-                if train: run_specs([replace(trial_spec(spec, r.best_lr, m.div), seed=s) for s in range(m.seeds)], store, device, verbose=verbose, **exec_kw)
+                if train:
+                    run_specs([replace(trial_spec(spec, r.best_lr, m.div), seed=s) for s in range(m.seeds)], store,
+                              device, verbose=verbose, **exec_kw)
         if train: _more_seeds(m, store, tuned, n_train, device, verbose, **exec_kw)
     return tuned
 
 # %% ../nbs/07a_regime.ipynb #3e87ee9d
 def _more_seeds(m, store, tuned, n_train, device, verbose, **exec_kw):
-    "`seeds_close` seeds for cells of size `n_train` within `m.close` points of another schedule (same budget, or the best of another)"
+    "`seeds_close` seeds for cells of size `n_train` within `m.close` points of another schedule (same budget or best)"
     fams,budgets = list(m.schedules),m.sizes[n_train]
-    acc = {(f, b): _mean_acc(store, m.spec(f, n_train, b), tuned[(f, n_train, b)].best_lr, m.div, range(m.seeds)) for f in fams for b in budgets}
+    acc = {(f, b): _mean_acc(store, m.spec(f, n_train, b), tuned[(f, n_train, b)].best_lr, m.div, range(m.seeds))
+           for f in fams for b in budgets}
     best = {f: max(acc[(f, b)] for b in budgets) for f in fams}
     close = {(f, b) for f in fams for b in budgets for g in fams if g != f and
              (abs(acc[(f, b)]-acc[(g, b)])*100 < m.close or abs(acc[(f, b)]-best[g])*100 < m.close)}
-    close |= {(g, max(budgets, key=lambda b: acc[(g, b)])) for f,b in close for g in fams if g != f and abs(acc[(f, b)]-best[g])*100 < m.close}
+    close |= {(g, max(budgets, key=lambda b: acc[(g, b)])) for f,b in close for g in fams
+              if g != f and abs(acc[(f, b)]-best[g])*100 < m.close}
     specs = [replace(trial_spec(m.spec(f, n_train, b), tuned[(f, n_train, b)].best_lr, m.div), seed=s)
              for f,b in sorted(close, key=lambda x: (x[1], x[0])) for s in range(m.seeds, m.seeds_close)]
     if specs: run_specs(specs, store, device, verbose=verbose, **exec_kw)
@@ -121,12 +136,13 @@ def cell_runs(m:RegimeMap, store:ResultStore, tuned:dict|None=None)->dict:
     out = {}
     for (f,n,b),t in tuned.items():
         want = trial_spec(m.spec(f, n, b), t.best_lr, m.div)
-        out[(f,n,b)] = sorted([r for r in recs if r['label'] == want.label and replace(spec_of(r), seed=0) == want], key=lambda r: r['seed'])
+        out[(f,n,b)] = sorted([r for r in recs if r['label'] == want.label and replace(spec_of(r), seed=0) == want],
+                              key=lambda r: r['seed'])
     return out
 
 # %% ../nbs/07a_regime.ipynb #86fcd6df
 def map_table(m:RegimeMap, store:ResultStore):
-    "One row per finished cell: tuned LR (and whether it sat on the grid's edge), seeds, test accuracy mean ± se, BN lag"
+    "One row per finished cell: tuned LR (and whether it sat on the grid's edge), seeds, accuracy mean ± se, BN lag"
     import pandas as pd
     tuned = run_map(m, store, train=False)
     rows = []
@@ -134,9 +150,11 @@ def map_table(m:RegimeMap, store:ResultStore):
         a = np.array([primary_acc(r) for r in rs]); run = np.array([100*r['final']['test_acc'] for r in rs])
         val = [100*(r.get('bn') or {}).get('valid_acc_recalibrated', np.nan) for r in rs]
         t = tuned[(f,n,b)]
-        rows.append(dict(family=f, n_train=n, n_iter=b, epochs=round(b*m.base['bs']/n), lr=t.best_lr, lr_edge=t.edge, trials=len(t.lrs),
+        rows.append(dict(family=f, n_train=n, n_iter=b, epochs=round(b*m.base['bs']/n), lr=t.best_lr, lr_edge=t.edge,
+                         trials=len(t.lrs),
                          seeds=len(a), acc=a.mean(), se=a.std(ddof=1)/np.sqrt(len(a)) if len(a) > 1 else np.nan,
-                         acc_running=run.mean(), bn_lag=(a-run).mean(), valid=np.nanmean(val), diverged=sum(r['status'] != 'ok' for r in rs)))
+                         acc_running=run.mean(), bn_lag=(a-run).mean(), valid=np.nanmean(val),
+                         diverged=sum(r['status'] != 'ok' for r in rs)))
     return pd.DataFrame(rows)
 
 # %% ../nbs/07a_regime.ipynb #2f569fc5
@@ -146,8 +164,9 @@ def _first_match(accs:dict, fam:str, base:str, budgets)->tuple:
     hit = [b for b in budgets if accs[(fam, b)] >= accs[(base, bb)]]
     return bb, (min(hit) if hit else None)
 
-def sc_fraction(m:RegimeMap, store:ResultStore, n_train:int, fam:str='1cycle', base:str='step', n_boot:int=2000, seed:int=0)->dict|None:
-    "The super-convergence fraction at `n_train`: fewest `fam` iterations matching `base`'s best, over `base`'s, with a bootstrap band"
+def sc_fraction(m:RegimeMap, store:ResultStore, n_train:int, fam:str='1cycle', base:str='step', n_boot:int=2000,
+                seed:int=0)->dict|None:
+    "The super-convergence fraction at `n_train`: fewest `fam` iterations matching `base`'s best over `base`'s; a band"
     runs = {(f, b): [primary_acc(r) for r in rs] for (f,n,b),rs in cell_runs(m, store).items() if n == n_train}
     budgets = list(m.sizes[n_train])
     if any((f, b) not in runs for f in (fam, base) for b in budgets): return None
@@ -160,8 +179,10 @@ def sc_fraction(m:RegimeMap, store:ResultStore, n_train:int, fam:str='1cycle', b
         b0,h = _first_match(bm, fam, base, budgets)
         fr.append(np.inf if h is None else h/b0)
     fr = np.array(fr)
-    return dict(n_train=n_train, base_best=mean[(base, bb)], base_iters=bb, match_iters=hit, fraction=None if hit is None else hit/bb,
-                band=(float(np.quantile(fr, 0.05, method='lower')), float(np.quantile(fr, 0.95, method='higher'))),  # discrete; inf: not reached
+    return dict(n_train=n_train, base_best=mean[(base, bb)], base_iters=bb, match_iters=hit,
+                fraction=None if hit is None else hit/bb,
+                # discrete; inf: not reached
+                band=(float(np.quantile(fr, 0.05, method='lower')), float(np.quantile(fr, 0.95, method='higher'))),
                 p_half=float((fr <= 0.5).mean()),
                 plateaued=top2[0]-top2[1] <= 0.5, plateau_gap=top2[0]-top2[1],
                 crossing=next((b for b in budgets if mean[(fam, b)] > mean[(base, b)]), None))
@@ -176,13 +197,16 @@ def frac_text(x:float|None)->str:
 
 def fraction_text(d:dict)->str:
     "One line on one size: the step schedule's best, whether it plateaued, where 1cycle matched it, and the band"
-    pl = "plateaued" if d['plateaued'] else f"not plateaued: its two best budgets differ by {d['plateau_gap']:.1f} points"
+    pl = ("plateaued" if d['plateaued'] else
+          f"not plateaued: its two best budgets differ by {d['plateau_gap']:.1f} points")
     s = f"{d['n_train']:,} images: step's best {d['base_best']:.1f}% at {d['base_iters']:,} iterations ({pl}); "
     if d['match_iters'] is None: s += "1cycle did not reach it at any budget"
     else: s += f"1cycle reached it at {d['match_iters']:,}: fraction {frac_text(d['fraction'])}"
-    s += f" (90% band over seeds {frac_text(d['band'][0])} to {frac_text(d['band'][1])}; P(fraction ≤ 1/2) = {d['p_half']:.2f})"
+    s += (f" (90% band over seeds {frac_text(d['band'][0])} to {frac_text(d['band'][1])}; "
+          f"P(fraction ≤ 1/2) = {d['p_half']:.2f})")
     cr = d['crossing']
-    return s + (f"; 1cycle ahead at equal budget from {cr:,} iterations" if cr else "; 1cycle never ahead at equal budget")
+    return s + (f"; 1cycle ahead at equal budget from {cr:,} iterations" if cr else "; 1cycle never ahead at equal "
+                                                                                    "budget")
 
 # %% ../nbs/07a_regime.ipynb #427bb471
 def plot_map(m:RegimeMap, store:ResultStore, fam:str='1cycle', base:str='step'):
@@ -196,21 +220,27 @@ def plot_map(m:RegimeMap, store:ResultStore, fam:str='1cycle', base:str='step'):
             ax.errorbar(t.n_iter, t.acc, yerr=t.se.fillna(0), marker='o', ms=4, capsize=2, color=c, label=f)
         sb = tab[(tab.n_train == n) & (tab.family == base)]
         if len(sb): ax.axhline(sb.acc.max(), ls=':', c='gray', lw=1)
-        ax.set_xscale('log', base=2); ax.set_xticks(list(m.sizes[n])); ax.set_xticklabels([f'{b:,}' for b in m.sizes[n]])
+        ax.set_xscale('log', base=2)
+        ax.set_xticks(list(m.sizes[n]))
+        ax.set_xticklabels([f'{b:,}' for b in m.sizes[n]])
         ax.minorticks_off(); ax.set_xlabel('iterations'); ax.set_title(f'{n:,} training images', fontsize=10)
     axs[0].set_ylabel('test accuracy, %'); axs[0].legend(fontsize=8)
     hm = axs[-1]
     grid = np.full((len(sizes), max(len(b) for b in m.sizes.values())), np.nan)
     for i,n in enumerate(sizes):
         for j,b in enumerate(m.sizes[n]):
-            a,s = tab[(tab.n_train == n) & (tab.n_iter == b) & (tab.family == fam)],tab[(tab.n_train == n) & (tab.n_iter == b) & (tab.family == base)]
+            cell = tab[(tab.n_train == n) & (tab.n_iter == b)]
+            a,s = cell[cell.family == fam],cell[cell.family == base]
             if len(a) and len(s): grid[i,j] = a.acc.iloc[0]-s.acc.iloc[0]
     lim = max(1., np.nanmax(np.abs(grid))) if np.isfinite(grid).any() else 1.
     hm.imshow(grid, cmap='RdBu', vmin=-lim, vmax=lim, aspect='auto', origin='lower')
     for (i,j),v in np.ndenumerate(grid):
         if np.isfinite(v): hm.text(j, i, f'{v:+.1f}', ha='center', va='center', fontsize=8)
     ep = [round(b*m.base['bs']/sizes[0]) for b in m.sizes[sizes[0]]] if sizes else []
-    hm.set_xticks(range(len(ep))); hm.set_xticklabels([f'{e} ep' for e in ep]); hm.set_yticks(range(len(sizes))); hm.set_yticklabels([f'{n:,}' for n in sizes])
+    hm.set_xticks(range(len(ep)))
+    hm.set_xticklabels([f'{e} ep' for e in ep])
+    hm.set_yticks(range(len(sizes)))
+    hm.set_yticklabels([f'{n:,}' for n in sizes])
     hm.set_title(f'{fam} − {base} at equal budget, points', fontsize=10)
     fig.tight_layout()
     return fig
@@ -220,9 +250,12 @@ def map_report(m:RegimeMap, store:ResultStore, plot_to=None)->str:
     "The map as text: the cell table, then one line per size on the fraction; writes the figure to `plot_to` if given"
     tab = map_table(m, store)
     if not len(tab): return f"{store.path}: no cell of the {m.name!r} map is finished yet"
-    cols = ['family', 'n_train', 'n_iter', 'epochs', 'lr', 'lr_edge', 'trials', 'seeds', 'acc', 'se', 'acc_running', 'bn_lag', 'valid']
-    lines = [f"Regime map {m.name!r} ({len(tab)} of {len(m.cells)} cells finished; test accuracy in %, BatchNorm recalibrated; "
-             f"LRs tuned per cell on the validation split)", tab[cols].to_string(index=False, float_format=lambda v: f'{v:.3g}'), '']
+    cols = ['family', 'n_train', 'n_iter', 'epochs', 'lr', 'lr_edge', 'trials', 'seeds', 'acc', 'se', 'acc_running',
+            'bn_lag', 'valid']
+    lines = [f"Regime map {m.name!r} ({len(tab)} of {len(m.cells)} cells finished; test accuracy in %, BatchNorm "
+             "recalibrated; "
+             f"LRs tuned per cell on the validation split)",
+             tab[cols].to_string(index=False, float_format=lambda v: f'{v:.3g}'), '']
     for n in m.sizes:
         d = sc_fraction(m, store, n)
         lines.append(fraction_text(d) if d else f"{n:,} images: not finished")

@@ -37,7 +37,8 @@ class IterScheduler(ParamScheduler):
         if self.train_iter >= self.total: raise CancelTrainException()  # the last epoch is partial: go on to validation
         self._update_val(self.train_iter/self.total)
     def after_cancel_train(self):
-        if hasattr(self.learn, 'recorder'): self.recorder.cancel_train = False  # a planned end: keep the epoch's train loss in the log
+        # a planned end: keep the epoch's train loss in the log
+        if hasattr(self.learn, 'recorder'): self.recorder.cancel_train = False
 
 # %% ../nbs/02_schedules.ipynb #fc77c308
 def _n_iter(learn, n_epoch, n_iter):
@@ -56,22 +57,27 @@ def fit_iters(self:Learner,
               wd=None, # Weight decay (`None`: the `Learner`'s `wd`)
               cbs=None, # Callbacks for this fit only
               reset_opt:bool=False): # Start from a fresh optimizer state
-    "Fit for exactly `n_iter` iterations, hyper-parameters scheduled by `scheds`; validates at each epoch end and the end"
+    "Fit for exactly `n_iter` iterations, hyper-parameters scheduled by `scheds`; validates at epoch ends and the end"
     n_iter = _n_iter(self, None, n_iter)
-    self.fit(math.ceil(n_iter/len(self.dls.train)), cbs=IterScheduler(scheds, n_iter)+L(cbs), wd=wd, reset_opt=reset_opt)
+    self.fit(math.ceil(n_iter/len(self.dls.train)), cbs=IterScheduler(scheds, n_iter)+L(cbs), wd=wd,
+             reset_opt=reset_opt)
 
 # %% ../nbs/02_schedules.ipynb #0dd65f0c
 def paper_sgd(mom:float=0.9 # Momentum; schedules may change it, but it must not be 0 here for them to have any effect
              ):
-    "`opt_func` for the paper's optimizer: SGD with (heavy-ball) momentum and L2 weight decay added to the gradient, as in Caffe"
+    "`opt_func` for the paper's optimizer: SGD with heavy-ball momentum, L2 weight decay added to the gradient (Caffe)"
     return partial(SGD, mom=mom, decouple_wd=False)
 
 def check_momentum(opt, mom=None):
     "Raise if `mom` (a value, or a schedule of `pos`) asks for momentum that `opt` cannot apply"
     vals = [mom] if not callable(mom) else [mom(p) for p in (0., 0.25, 0.5, 0.75, 0.99)]
     if mom is not None and any(v for v in vals) and sgd_step in getattr(opt, 'cbs', []):
-        raise ValueError("This optimizer has no momentum step: fastai's SGD built with mom=0 (its default) ignores the 'mom' "
+        raise ValueError("This optimizer has no momentum step: fastai's SGD built with mom=0 (its default) ignores "
+                         "the 'mom' "
                          "hyper-parameter, so scheduling momentum would silently do nothing. Use opt_func=paper_sgd() "
+                         ""
+                         ""
+                         ""
                          "or partial(SGD, mom=0.9).")
 
 # %% ../nbs/02_schedules.ipynb #d2f83df4
@@ -88,11 +94,13 @@ def _check_lrs(**lrs):
     "Raise unless each value is a positive finite number, or an array of them (one per parameter group)"
     for k,v in lrs.items():
         vs = v if isinstance(v, np.ndarray) else [v]
-        if not all(isinstance(x, (int, float, np.floating, np.integer)) and not isinstance(x, bool) and x > 0 and math.isfinite(x) for x in vs):
+        if not all(isinstance(x, (int, float, np.floating, np.integer)) and not isinstance(x, bool) and x > 0
+                   and math.isfinite(x) for x in vs):
             raise ValueError(f"{k} must be a positive number, got {v!r}")
 
 def _check_frac(name, v):
-    if not (isinstance(v, (int, float)) and 0 < v < 1): raise ValueError(f"{name} must be a fraction in (0, 1), got {v!r}")
+    if not (isinstance(v, (int, float)) and 0 < v < 1):
+        raise ValueError(f"{name} must be a fraction in (0, 1), got {v!r}")
 
 def _moms(moms):
     "Cyclical momentum (a 3-tuple), a constant (a number), or `None` (leave the optimizer's)"
@@ -120,7 +128,10 @@ def _same_ratios(**vs):
     for k,v in rest:
         if np.ndim(v) == np.ndim(v0) == 0 or (np.ndim(v) == 0 and v == 0): continue
         if np.ndim(v) != np.ndim(v0) or len(v) != len(v0) or not np.allclose(v*v0[-1], v0*v[-1], rtol=1e-9, atol=0):
-            raise ValueError(f"{k} and {k0} must both be numbers, or both one per parameter group in the same ratios, so that "
+            raise ValueError(f"{k} and {k0} must both be numbers, or both one per parameter group in the same ratios, "
+                             ""
+                             ""
+                             "so that "
                              f"every group keeps its ratio to the others: got {k}={v!r}, {k0}={v0!r}")
 
 def _per_group(f, lrs):
@@ -130,13 +141,14 @@ def _per_group(f, lrs):
     return lambda pos: m*f(pos)
 
 def learner_lrs(learn, name, v):
-    "`v` spread over `learn`'s parameter groups if a slice (as fastai does), checked to have one value per group if a list"
+    "`v` over `learn`'s parameter groups: a slice spread as fastai does, a list checked to have one value per group"
     if not isinstance(v, (slice, list, tuple, np.ndarray)): return v
     if learn.opt is None: learn.create_opt()
     n = len(learn.opt.param_lists)
     if isinstance(v, slice):
         _check_lrs(**{f'{name}.stop': v.stop}, **({f'{name}.start': v.start} if v.start else {}))
-        return listify(even_mults(v.start, v.stop, n)) if v.start else [v.stop/10]*(n-1) + [v.stop]   # fastai's `Optimizer.set_hyper`
+        # fastai's `Optimizer.set_hyper`
+        return listify(even_mults(v.start, v.stop, n)) if v.start else [v.stop/10]*(n-1) + [v.stop]
     k = v.size if isinstance(v, np.ndarray) else len(v)
     if k not in (1, n): raise ValueError(f"{name} has {k} values for {n} parameter groups")
     return v
@@ -146,11 +158,11 @@ DEFAULT_DIV = 10.
 
 def paper_one_cycle_scheds(n_iter:int,     # Training iterations
                            lr_max:float|list, # Peak LR, from the LR range test (a list: one per parameter group)
-                           lr_min:float|list|None=None, # LR at the start and end of the cycle (`None`: `lr_max/DEFAULT_DIV`)
+                           lr_min:float|list|None=None, # LR at the cycle's start and end (`None`: `lr_max/DEFAULT_DIV`)
                            pct_ann:float=0.1,     # Fraction of training spent annihilating after the cycle (0: none)
                            final_div:float=1e3,   # The last LR is `lr_min/final_div` …
-                           moms=(0.95,0.85,0.95), # Cyclical momentum (start, at the LR peak, end); a number: constant; `None`: unscheduled
-                           n_ann:int|None=None,   # … or the annihilation's length in iterations (overrides `pct_ann`; 0: none)
+                           moms=(0.95,0.85,0.95), # Momentum at start, LR peak, end; a number: constant; `None`: none
+                           n_ann:int|None=None,   # … or the annihilation's iterations (overrides `pct_ann`; 0: none)
                            final_lr:float|list|None=None # … or the last LR itself (overrides `final_div`)
                           )->dict:
     "`{'lr': …, 'mom': …}` schedules (functions of `pos`) of the paper's linear 1cycle with annihilation"
@@ -160,18 +172,24 @@ def paper_one_cycle_scheds(n_iter:int,     # Training iterations
     _check_lrs(lr_min=lr_min, final_div=final_div)
     _same_ratios(lr_max=lr_max, lr_min=lr_min, final_lr=final_lr)
     lrs,lr_max,lr_min,final_lr = lr_max,_last(lr_max),_last(lr_min),_last(final_lr)
-    if lr_min >= lr_max: raise ValueError(f"lr_min must be smaller than lr_max, got lr_min={lr_min} >= lr_max={lr_max}")
+    if lr_min >= lr_max: raise ValueError(f"lr_min must be smaller than lr_max, got lr_min={lr_min} >= "
+                                          f"lr_max={lr_max}")
     if n_ann is not None:
-        if not (isinstance(n_ann, (int, np.integer)) and 0 <= n_ann < n_iter): raise ValueError(f"n_ann must be an integer in [0, n_iter), got {n_ann!r}")
+        if not (isinstance(n_ann, (int, np.integer)) and 0 <= n_ann < n_iter):
+            raise ValueError(f"n_ann must be an integer in [0, n_iter), got {n_ann!r}")
         pct_ann = n_ann/n_iter
-    elif not (isinstance(pct_ann, (int, float)) and 0 <= pct_ann < 1): raise ValueError(f"pct_ann must be a fraction in [0, 1), got {pct_ann!r}")
+    elif not (isinstance(pct_ann, (int, float)) and 0 <= pct_ann < 1): raise ValueError("pct_ann must be a fraction "
+                                                                                        f"in [0, 1), got {pct_ann!r}")
     final = lr_min/final_div if final_lr is None else final_lr
-    if not (isinstance(final, (int, float)) and 0 <= final <= lr_min): raise ValueError(f"final_lr must be in [0, lr_min], got {final!r}")
+    if not (isinstance(final, (int, float)) and 0 <= final <= lr_min):
+        raise ValueError(f"final_lr must be in [0, lr_min], got {final!r}")
     moms,n,c = _moms(moms),n_iter,1-pct_ann
-    if pct_ann == 0:   # no annihilation: one cycle over the whole run, ending at lr_min (PyTorch's two-phase OneCycleLR)
+    if pct_ann == 0:
+        # no annihilation: one cycle over the whole run, ending at lr_min (PyTorch's two-phase OneCycleLR)
         knots,ys = (lambda n: (n/2-1, n-1)),[lr_min, lr_max, lr_min]
         ok = lambda a,e: 1 <= a and a+1 <= e
-    else:              # iterations of the peak, of the end of the cycle, of the final LR (PyTorch's three-phase OneCycleLR)
+    else:
+        # iterations of the peak, of the end of the cycle, of the final LR (PyTorch's three-phase OneCycleLR)
         knots,ys = (lambda n: (c*n/2-1, c*n-2, n-1)),[lr_min, lr_max, lr_min, final]
         ok = lambda a,b,e: 1 <= a and a+1 <= b and b+1 <= e   # each phase at least one iteration long
     ks = knots(n)
@@ -187,7 +205,7 @@ def paper_one_cycle_scheds(n_iter:int,     # Training iterations
 @patch
 def fit_paper_one_cycle(self:Learner,
                         n_epoch:int|None=None, # Epochs of training …
-                        lr_max:float|slice|list|None=None, # Peak LR (`None`: the `Learner`'s `lr`; slice/list: per group)
+                        lr_max:float|slice|list|None=None, # Peak LR (`None`: the `Learner`'s; slice/list: per group)
                         lr_min:float|slice|list|None=None, # Start/end LR of the cycle (`None`: `lr_max/DEFAULT_DIV`)
                         n_iter:int|None=None,   # … or iterations of training (as the paper counts)
                         pct_ann:float=0.1,      # Fraction of training annihilating the LR after the cycle (0: none) …
@@ -212,7 +230,7 @@ def step_scheds(n_iter:int, # Training iterations
                 gamma:float=0.1, # Factor of each drop
                 mom:float|None=0.9 # Constant momentum (`None`: unscheduled)
                )->dict:
-    "`{'lr': …, 'mom': …}` of a piecewise-constant LR: `lr`, times `gamma` at each fraction `pcts` of `n_iter` iterations"
+    "`{'lr': …, 'mom': …}` of a piecewise-constant LR: `lr`, times `gamma` at each fraction `pcts` of `n_iter`"
     lrs = _group_vals('lr', lr); _check_lrs(lr=lrs, gamma=gamma); lr = _last(lrs)
     pcts = tuple(pcts)
     for p in pcts: _check_frac('each of pcts', p)
@@ -236,7 +254,8 @@ def fit_step(self:Learner,
              reset_opt:bool=False): # Start from a fresh optimizer state
     "Fit with the paper's piecewise-constant baseline: `lr`, multiplied by `gamma` at fractions `pcts` of training"
     n = _n_iter(self, n_epoch, n_iter)
-    self.fit_iters(n, step_scheds(n, learner_lrs(self, 'lr', lr), pcts, gamma, mom), wd=wd, cbs=cbs, reset_opt=reset_opt)
+    self.fit_iters(n, step_scheds(n, learner_lrs(self, 'lr', lr), pcts, gamma, mom), wd=wd, cbs=cbs,
+                   reset_opt=reset_opt)
 
 # %% ../nbs/02_schedules.ipynb #4890bf87
 def clr_scheds(n_iter:int, # Training iterations
@@ -305,14 +324,17 @@ def fit_inv(self:Learner,
             reset_opt:bool=False): # Start from a fresh optimizer state
     "Fit with Caffe's inverse-decay LR policy (the paper's MNIST baseline)"
     n = _n_iter(self, n_epoch, n_iter)
-    self.fit_iters(n, inv_scheds(n, learner_lrs(self, 'lr', lr), gamma, power, mom), wd=wd, cbs=cbs, reset_opt=reset_opt)
+    self.fit_iters(n, inv_scheds(n, learner_lrs(self, 'lr', lr), gamma, power, mom), wd=wd, cbs=cbs,
+                   reset_opt=reset_opt)
 
 # %% ../nbs/02_schedules.ipynb #676f8259
 def _check_phases(pct_warm:float, pct_decay:float=0.):
     "Raise unless warm-up and decay are fractions in [0, 1) that together fit in the run"
     for k,v in (('pct_warm', pct_warm), ('pct_decay', pct_decay)):
-        if isinstance(v, bool) or not isinstance(v, (int, float)) or not 0 <= v < 1: raise ValueError(f"{k} must be a fraction in [0, 1), got {v!r}")
-    if pct_warm + pct_decay > 1: raise ValueError(f"pct_warm + pct_decay must be at most 1, got {pct_warm} + {pct_decay}")
+        if isinstance(v, bool) or not isinstance(v, (int, float)) or not 0 <= v < 1:
+            raise ValueError(f"{k} must be a fraction in [0, 1), got {v!r}")
+    if pct_warm + pct_decay > 1:
+        raise ValueError(f"pct_warm + pct_decay must be at most 1, got {pct_warm} + {pct_decay}")
 
 def _with_mom(lr_sched, lrs, mom)->dict:
     "`{'lr': …, 'mom': …}` from the last group's LR schedule, spread over the groups of `lrs`, and a constant momentum"
@@ -328,7 +350,10 @@ def linear_decay_scheds(n_iter:int, lr:float|list, pct_warm:float=0., mom:float|
 
 def wsd_scheds(n_iter:int, lr:float|list, pct_warm:float=0.05, pct_decay:float=0.2, mom:float|None=0.9)->dict:
     "Warm-up–stable–decay: linear warm-up from 0, `lr` held, linear decay to 0 over the last `pct_decay` of training"
-    lrs = _group_vals('lr', lr); _check_lrs(lr=lrs); _check_phases(pct_warm, pct_decay); lr,w,d = _last(lrs),pct_warm,pct_decay
+    lrs = _group_vals('lr', lr)
+    _check_lrs(lr=lrs)
+    _check_phases(pct_warm, pct_decay)
+    lr,w,d = _last(lrs),pct_warm,pct_decay
     return _with_mom(lambda p: lr*p/w if p < w else lr if p < 1-d else lr*(1-p)/d, lrs, mom)
 
 def cosine_scheds(n_iter:int, lr:float|list, pct_warm:float=0.05, mom:float|None=0.9)->dict:
@@ -337,13 +362,17 @@ def cosine_scheds(n_iter:int, lr:float|list, pct_warm:float=0.05, mom:float|None
     return _with_mom(lambda p: lr*p/w if p < w else lr*(1+math.cos(math.pi*(p-w)/(1-w)))/2, lrs, mom)
 
 # %% ../nbs/02_schedules.ipynb #e23dbcb8
-def triangle_scheds(n_iter:int, lr:float|list, pct_start:float=0.2, start:float=0.2, end:float=0., mom:float|None=0.9)->dict:
+def triangle_scheds(n_iter:int, lr:float|list, pct_start:float=0.2, start:float=0.2, end:float=0.,
+                    mom:float|None=0.9)->dict:
     "airbench's triangle: from `start`·`lr` up to `lr` at iteration ⌊`pct_start`·n⌋, then down to `end`·`lr` at the end"
     lrs = _group_vals('lr', lr); _check_lrs(lr=lrs); _check_frac('pct_start', pct_start); lr = _last(lrs)
     for k,v in (('start', start), ('end', end)):
-        if not (isinstance(v, (int, float)) and 0 <= v <= 1): raise ValueError(f"{k} must be a fraction of lr in [0, 1], got {v!r}")
+        if not (isinstance(v, (int, float)) and 0 <= v <= 1):
+            raise ValueError(f"{k} must be a fraction of lr in [0, 1], got {v!r}")
     peak = math.floor(pct_start*n_iter)
-    if peak < 1: raise ValueError(f"{n_iter} iterations are too few for a triangle peaking at pct_start={pct_start}: need {math.ceil(1/pct_start)}")
+    if peak < 1:
+        raise ValueError(f"{n_iter} iterations are too few for a triangle peaking at pct_start={pct_start}: need "
+                         f"{math.ceil(1/pct_start)}")
     return _with_mom(sched_knots([0, peak/n_iter, 1], [start*lr, lr, end*lr]), lrs, mom)
 
 # %% ../nbs/02_schedules.ipynb #730f2859
@@ -366,22 +395,25 @@ def fit_sched(self:Learner,
 # %% ../nbs/02_schedules.ipynb #8ec18855
 def schedule_free_sgd(momentum:float=0.9, # The package's momentum (interpolation between the two sequences)
                       warmup_steps:int=0, # Linear warm-up of the step size, in iterations
-                      **kwargs)->callable: # Further arguments of `schedulefree.SGDScheduleFree` (`r`, `weight_lr_power`)
+                      **kwargs)->callable: # More arguments of `schedulefree.SGDScheduleFree` (`r`, `weight_lr_power`)
     "`opt_func` for schedule-free SGD (the `schedulefree` package) in a fastai `Learner`"
     import schedulefree
     from fastai.optimizer import OptimWrapper
-    return partial(OptimWrapper, opt=schedulefree.SGDScheduleFree, momentum=momentum, warmup_steps=warmup_steps, **kwargs)
+    return partial(OptimWrapper, opt=schedulefree.SGDScheduleFree, momentum=momentum, warmup_steps=warmup_steps,
+                   **kwargs)
 
 def is_schedule_free(opt)->bool:
-    "Whether `opt` (a fastai optimizer, possibly wrapping a PyTorch one) is schedule-free: it has `train()`/`eval()` modes"
+    "Whether `opt` (a fastai optimizer, maybe wrapping a PyTorch one) is schedule-free: it has `train()`/`eval()` modes"
     inner = getattr(opt, 'opt', opt)
-    return callable(getattr(inner, 'eval', None)) and callable(getattr(inner, 'train', None)) and isinstance(inner, torch.optim.Optimizer)
+    return (callable(getattr(inner, 'eval', None)) and callable(getattr(inner, 'train', None))
+            and isinstance(inner, torch.optim.Optimizer))
 
 # %% ../nbs/02_schedules.ipynb #bf0bcee1
 @torch.no_grad()
 def running_bns(model)->list:
     "The BatchNorm layers of `model` that keep running statistics"
-    return [m for m in model.modules() if isinstance(m, torch.nn.modules.batchnorm._BatchNorm) and m.track_running_stats]
+    return [m for m in model.modules()
+            if isinstance(m, torch.nn.modules.batchnorm._BatchNorm) and m.track_running_stats]
 
 def recompute_bn(model, dl, n_batches:int=20):
     "Re-estimate every BatchNorm's running statistics as a cumulative average over `n_batches` batches of `dl`"
@@ -402,21 +434,25 @@ def recompute_bn(model, dl, n_batches:int=20):
 @patch
 @contextmanager
 def eval_weights(self:Learner, n_batches:int=20):
-    "Inside the block the model holds the weights to evaluate: schedule-free SGD's average, BatchNorm refitted on `n_batches`"
+    "Inside the block the model holds the weights to evaluate: schedule-free SGD's average, BatchNorm refitted"
     if self.opt is None or not is_schedule_free(self.opt): yield self; return
     bn = {k: v.clone() for k,v in self.model.state_dict().items() if 'running_' in k or 'num_batches' in k}
-    self.opt.opt.eval(); recompute_bn(self.model, self.dls.train.new(), n_batches)   # a copy: training may be iterating the loader
+    # a copy: training may be iterating the loader
+    self.opt.opt.eval(); recompute_bn(self.model, self.dls.train.new(), n_batches)
     try: yield self
     finally:
-        if self.training: self.opt.opt.train(); self.model.load_state_dict(bn, strict=False)   # back to training where it left off
+        # back to training where it left off
+        if self.training: self.opt.opt.train(); self.model.load_state_dict(bn, strict=False)
 
 class ScheduleFreeMode(Callback):
-    "Schedule-free SGD's modes: `train()` while training, the averaged weights with refitted BatchNorm after; no LR schedule"
+    "Schedule-free SGD's modes: `train()` while training, averaged weights with refitted BatchNorm after; no schedule"
     order = 5
     def before_fit(self):
-        if not is_schedule_free(self.opt): raise ValueError("ScheduleFreeMode needs a schedule-free optimizer: opt_func=schedule_free_sgd()")
+        if not is_schedule_free(self.opt):
+            raise ValueError("ScheduleFreeMode needs a schedule-free optimizer: opt_func=schedule_free_sgd()")
         if any(isinstance(cb, ParamScheduler) and 'lr' in cb.scheds for cb in self.learn.cbs):
-            raise ValueError("Schedule-free SGD sets its own step sizes: remove the LR schedule (fit with fit_schedule_free)")
+            raise ValueError("Schedule-free SGD sets its own step sizes: remove the LR schedule (fit with "
+                             "fit_schedule_free)")
     def before_train(self): self.opt.opt.train()
     def after_train(self): self.opt.opt.eval(); recompute_bn(self.model, self.dls.train)
 
@@ -429,7 +465,7 @@ def fit_schedule_free(self:Learner,
                       wd=None, # Weight decay (`None`: the `Learner`'s `wd`)
                       cbs=None, # Callbacks for this fit only
                       reset_opt:bool=False): # Start from a fresh optimizer state
-    "Fit with schedule-free SGD (`opt_func=schedule_free_sgd()`) at a constant `lr`, no schedule; ends on averaged weights"
+    "Fit with schedule-free SGD (`opt_func=schedule_free_sgd()`) at a constant `lr`; ends on the averaged weights"
     n = _n_iter(self, n_epoch, n_iter)
     if lr is not None: _check_lrs(lr=lr); self.lr = lr
     self.fit_iters(n, {}, wd=wd, cbs=[ScheduleFreeMode()]+L(cbs), reset_opt=reset_opt)
@@ -459,7 +495,8 @@ def plot_scheds(recs:dict, figsize=(11,3.5)):
 
 # %% ../nbs/02_schedules.ipynb #2df1bcf6
 def _check_iters(name, n, least=1):
-    if not isinstance(n, (int, np.integer)) or isinstance(n, bool) or n < least: raise ValueError(f"{name} must be an integer >= {least}, got {n!r}")
+    if not isinstance(n, (int, np.integer)) or isinstance(n, bool) or n < least:
+        raise ValueError(f"{name} must be an integer >= {least}, got {n!r}")
     return int(n)
 
 def _plain(v): return v.tolist() if isinstance(v, np.ndarray) else float(v)
@@ -471,36 +508,48 @@ def fastai_to_torch(n_iter:int,           # Training iterations: `n_epoch*len(dl
                     pct_start:float=0.25,  # Fraction of training warming up
                     moms=(0.95,0.85,0.95)  # Momentum at the start, at the peak and at the end (fastai's `Learner.moms`)
                    )->dict:
-    "Keyword arguments of PyTorch's `OneCycleLR` giving fastai's `fit_one_cycle` LR and momentum at each of `n_iter` iterations"
+    "Keyword arguments of PyTorch's `OneCycleLR` giving fastai's `fit_one_cycle` LR and momentum at each iteration"
     n = _check_iters('n_iter', n_iter); lr_max = _group_vals('lr_max', lr_max)
     _check_lrs(lr_max=lr_max, div=div, div_final=div_final); _check_frac('pct_start', pct_start)
     moms = _moms(moms)
     if not isinstance(moms, tuple) or moms[0] != moms[2]:
-        raise ValueError(f"OneCycleLR's momentum ends where it starts (max_momentum): fastai's moms={moms!r} must be (a, b, a)")
-    return dict(max_lr=_plain(lr_max), total_steps=n+1, pct_start=(pct_start*n+1)/(n+1), anneal_strategy='cos', three_phase=False,
-                div_factor=float(div), final_div_factor=div_final/div, cycle_momentum=True, max_momentum=moms[0], base_momentum=moms[1])
+        raise ValueError(f"OneCycleLR's momentum ends where it starts (max_momentum): fastai's moms={moms!r} must be "
+                         "(a, b, a)")
+    return dict(max_lr=_plain(lr_max), total_steps=n+1, pct_start=(pct_start*n+1)/(n+1), anneal_strategy='cos',
+                three_phase=False, div_factor=float(div), final_div_factor=div_final/div, cycle_momentum=True,
+                max_momentum=moms[0], base_momentum=moms[1])
 
-def torch_to_fastai(total_steps:int, max_lr:float|list, pct_start:float=0.3, anneal_strategy:str='cos', div_factor:float=25.,
+def torch_to_fastai(total_steps:int, max_lr:float|list, pct_start:float=0.3, anneal_strategy:str='cos',
+                    div_factor:float=25.,
                     final_div_factor:float=1e4, three_phase:bool=False, cycle_momentum:bool=True,
                     base_momentum:float=0.85, max_momentum:float=0.95 # `OneCycleLR`'s arguments, with its defaults
                    )->dict:
-    "`n_iter` and `fit_one_cycle`'s keyword arguments giving `OneCycleLR`'s LR and momentum at its first `n_iter = total_steps-1` steps"
-    if anneal_strategy != 'cos': raise ValueError(f"fastai's fit_one_cycle anneals along cosines only: anneal_strategy={anneal_strategy!r} cannot be expressed")
-    if three_phase: raise ValueError("fastai's fit_one_cycle has two phases, up to lr_max and down to the last LR: three_phase=True cannot be expressed")
-    if not cycle_momentum: raise ValueError("fastai's fit_one_cycle always schedules momentum: cycle_momentum=False cannot be expressed "
+    "`n_iter` and `fit_one_cycle`'s arguments giving `OneCycleLR`'s LR and momentum at its first `total_steps-1` steps"
+    if anneal_strategy != 'cos':
+        raise ValueError(f"fastai's fit_one_cycle anneals along cosines only: anneal_strategy={anneal_strategy!r} "
+                         "cannot be expressed")
+    if three_phase:
+        raise ValueError("fastai's fit_one_cycle has two phases, up to lr_max and down to the last LR: "
+                         "three_phase=True cannot be expressed")
+    if not cycle_momentum: raise ValueError("fastai's fit_one_cycle always schedules momentum: cycle_momentum=False "
+                                            "cannot be expressed "
                                             "(base_momentum=max_momentum gives a constant)")
     T = _check_iters('total_steps', total_steps, 2); lr = _group_vals('max_lr', max_lr)
     _check_lrs(max_lr=lr, div_factor=div_factor, final_div_factor=final_div_factor)
     n = T-1; pct = (pct_start*T - 1)/n
-    if not 0 < pct < 1: raise ValueError(f"fastai's peak must fall inside training: OneCycleLR's, at step pct_start·total_steps-1 = {pct*n:g}, is not in (0, {n})")
-    return dict(n_iter=n, lr_max=_plain(lr), div=float(div_factor), div_final=div_factor*final_div_factor, pct_start=pct,
+    if not 0 < pct < 1:
+        raise ValueError("fastai's peak must fall inside training: OneCycleLR's, at step pct_start·total_steps-1 = "
+                         f"{pct*n:g}, is not in (0, {n})")
+    return dict(n_iter=n, lr_max=_plain(lr), div=float(div_factor), div_final=div_factor*final_div_factor,
+                pct_start=pct,
                 moms=(max_momentum, base_momentum, max_momentum))
 
 # %% ../nbs/02_schedules.ipynb #b761737a
 def paper_to_torch(n_iter:int, lr_max:float|list, lr_min:float|list|None=None, pct_ann:float=0.1, final_div:float=1e3,
-                   moms=(0.95,0.85,0.95), n_ann:int|None=None, final_lr:float|list|None=None # as in `paper_one_cycle_scheds`
+                   moms=(0.95,0.85,0.95), n_ann:int|None=None,
+                   final_lr:float|list|None=None # as in `paper_one_cycle_scheds`
                   )->dict:
-    "Keyword arguments of PyTorch's `OneCycleLR` giving the paper's 1cycle LR and momentum at each of `n_iter` iterations"
+    "Keyword arguments of PyTorch's `OneCycleLR` giving the paper's 1cycle LR and momentum at each iteration"
     paper_one_cycle_scheds(n_iter, lr_max, lr_min, pct_ann, final_div, moms, n_ann, final_lr)   # the paper's own checks
     lr_max = _group_vals('lr_max', lr_max)
     lo,hi = _last(lr_max/DEFAULT_DIV if lr_min is None else _group_vals('lr_min', lr_min)),_last(lr_max)
@@ -510,30 +559,39 @@ def paper_to_torch(n_iter:int, lr_max:float|list, lr_min:float|list|None=None, p
     if moms is None: mom = dict(cycle_momentum=False)
     else:
         a,b,c = moms if isinstance(moms, tuple) else (moms,)*3
-        if a != c: raise ValueError(f"OneCycleLR's momentum ends where it starts (max_momentum): the paper's moms={moms!r} must be (a, b, a)")
+        if a != c:
+            raise ValueError(f"OneCycleLR's momentum ends where it starts (max_momentum): the paper's moms={moms!r} "
+                             "must be (a, b, a)")
         mom = dict(cycle_momentum=True, max_momentum=float(a), base_momentum=float(b))
     kw = dict(max_lr=_plain(lr_max), total_steps=int(n_iter), anneal_strategy='linear', div_factor=hi/lo, **mom)
     if pct_ann == 0: return dict(kw, pct_start=0.5, three_phase=False, final_div_factor=1.)
     return dict(kw, pct_start=(1-pct_ann)/2, three_phase=True, final_div_factor=lo/final if final > 0 else math.inf)
 
-def torch_to_paper(total_steps:int, max_lr:float|list, pct_start:float=0.3, anneal_strategy:str='cos', div_factor:float=25.,
+def torch_to_paper(total_steps:int, max_lr:float|list, pct_start:float=0.3, anneal_strategy:str='cos',
+                   div_factor:float=25.,
                    final_div_factor:float=1e4, three_phase:bool=False, cycle_momentum:bool=True,
                    base_momentum:float=0.85, max_momentum:float=0.95 # `OneCycleLR`'s arguments, with its defaults
                   )->dict:
-    "Keyword arguments of `paper_one_cycle_scheds`/`fit_paper_one_cycle` giving `OneCycleLR`'s LR and momentum at each of its steps"
-    if anneal_strategy != 'linear': raise ValueError(f"The paper's 1cycle is piecewise linear: anneal_strategy={anneal_strategy!r} cannot be expressed")
+    "Arguments of `paper_one_cycle_scheds`/`fit_paper_one_cycle` giving `OneCycleLR`'s LR and momentum at each step"
+    if anneal_strategy != 'linear':
+        raise ValueError(f"The paper's 1cycle is piecewise linear: anneal_strategy={anneal_strategy!r} cannot be "
+                         "expressed")
     lr = _group_vals('max_lr', max_lr); _check_lrs(max_lr=lr, div_factor=div_factor)
-    if not (isinstance(final_div_factor, (int, float)) and final_div_factor > 0): raise ValueError(f"final_div_factor must be positive, got {final_div_factor!r}")
+    if not (isinstance(final_div_factor, (int, float)) and final_div_factor > 0):
+        raise ValueError(f"final_div_factor must be positive, got {final_div_factor!r}")
     kw = dict(n_iter=_check_iters('total_steps', total_steps), lr_max=_plain(lr), lr_min=_plain(lr/div_factor),
               moms=(max_momentum, base_momentum, max_momentum) if cycle_momentum else None)
     if not three_phase:
         if pct_start != 0.5 or final_div_factor != 1:
-            raise ValueError("Two-phase OneCycleLR goes from max_lr straight down to its last LR, while the paper's cycle is symmetric and returns to "
-                             "lr_min before annihilating: only pct_start=0.5 with final_div_factor=1 (no annihilation) translates; use three_phase=True")
+            raise ValueError("Two-phase OneCycleLR goes from max_lr straight down to its last LR, while the paper's "
+                             "cycle is symmetric and returns to "
+                             "lr_min before annihilating: only pct_start=0.5 with final_div_factor=1 (no "
+                             "annihilation) translates; use three_phase=True")
         res = dict(kw, pct_ann=0.)
     else:
         res = dict(kw, pct_ann=1-2*pct_start, final_lr=_plain(lr/div_factor/final_div_factor))
-        if not 0 < res['pct_ann'] < 1: raise ValueError(f"Three-phase OneCycleLR annihilates over 1-2·pct_start of training: pct_start={pct_start} "
+        if not 0 < res['pct_ann'] < 1: raise ValueError("Three-phase OneCycleLR annihilates over 1-2·pct_start of "
+                                                        f"training: pct_start={pct_start} "
                                                         f"leaves {res['pct_ann']:g}, not a fraction in (0, 1)")
     paper_one_cycle_scheds(**res)   # the paper's own checks
     return res
@@ -546,11 +604,15 @@ def convert_one_cycle(frm:str, # 'paper', 'fastai' or 'torch'
                       to:str,  # 'paper', 'fastai' or 'torch'
                       **kwargs # `frm`'s arguments (with `n_iter` for the paper and fastai)
                      )->dict:
-    "`to`'s arguments for the 1cycle that `frm` gives with `kwargs`, or a `ValueError` saying why `to` cannot express it"
+    "`to`'s arguments for the 1cycle `frm` gives with `kwargs`, or a `ValueError` saying why `to` cannot express it"
     names = ('paper', 'fastai', 'torch')
-    if frm not in names or to not in names: raise ValueError(f"frm and to must each be one of {names}, got {frm!r} and {to!r}")
+    if frm not in names or to not in names:
+        raise ValueError(f"frm and to must each be one of {names}, got {frm!r} and {to!r}")
     if frm == to: return dict(kwargs)
     if {frm, to} == {'paper', 'fastai'}:
-        raise ValueError("fastai's fit_one_cycle is made of half-cosines and the paper's 1cycle of straight lines: no setting of one "
+        raise ValueError("fastai's fit_one_cycle is made of half-cosines and the paper's 1cycle of straight lines: no "
+                         ""
+                         ""
+                         "setting of one "
                          "gives the other (PyTorch's OneCycleLR speaks both, through its anneal_strategy)")
     return _CONVERSIONS[frm, to](**kwargs)

@@ -71,3 +71,9 @@ def test_dry_run_stores_are_ignored_by_git():
     from conftest import ROOT
     r = subprocess.run(['git', 'check-ignore', '-q', 'results/table1-paper-dryrun.jsonl'], cwd=ROOT)
     assert r.returncode == 0, "a dry run's store in results/ would show up as an untracked file"
+
+def test_docs_execute_refuses_a_missing_notebook(tmp_path):
+    "`superconv docs --execute` names a path that is not a notebook in one line, exit 2, and runs nothing"
+    (tmp_path/'a.ipynb').write_text('{}')
+    r = run('docs', '--execute', str(tmp_path/'a.ipynb'), str(tmp_path/'b.ipynb'))
+    assert r.returncode == 2 and r.stderr.strip().splitlines()[-1].endswith(f"no notebook at {tmp_path/'b.ipynb'}"), r.stderr

@@ -78,6 +78,10 @@ def test_what_a_reader_of_docs_fast_ai_expects(site):
             if 'Warning' in outs: problems.append(f"{p['url']}: an output shows a warning")
             if m := re.search(r'(/tmp/|/work/|/root/|/home/|/Users/)\S*', outs): problems.append(f"{p['url']}: machine path {m.group()}")
         assert n_links >= 10, f"only {n_links} backticked API names in the lessons"
+        pg.goto((site/'index.html').as_uri())
+        linked = set(pg.eval_on_selector_all('main table a', 'els => els.map(e => e.getAttribute("href"))'))
+        if missing := {p['url'] for p in doc_pages(ROOT/'nbs')[1:]} - linked:
+            problems.append(f"the home page's tables do not link to {sorted(missing)}")
         for name in ('fit_paper_one_cycle', 'lr_range_test', 'run_suite'):
             pg.fill('#search', name); pg.wait_for_timeout(300)
             found = set(pg.eval_on_selector_all('#results .hit a', 'els => els.map(e => e.getAttribute("href"))'))
