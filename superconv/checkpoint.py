@@ -47,6 +47,7 @@ def callback_states(learn)->dict:
                          'smooth': (r.smooth_loss.count, r.smooth_loss.val)}
     return s
 
+# %% ../nbs/04a_checkpoint.ipynb #8f3b1f82
 def set_callback_states(learn, s:dict):
     "Restore `callback_states`' result into `learn`'s callbacks"
     for cb in learn.cbs:
@@ -120,6 +121,7 @@ def before_epoch(self:Checkpointer):
         self.dls.train.rng.setstate(s['dl_rng'])
     self._epoch_t = time.time()
 
+# %% ../nbs/04a_checkpoint.ipynb #bbd166b2
 @patch
 def save(self:Checkpointer):
     "Write the checkpoint of the epoch just finished"

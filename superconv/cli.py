@@ -25,6 +25,7 @@ def data_summary(name:str, archives=None)->dict:
                 train_counts=d['y_train'].bincount(minlength=len(d['vocab'])).tolist(),
                 valid_counts=d['y_valid'].bincount(minlength=len(d['vocab'])).tolist())
 
+# %% ../nbs/09_cli.ipynb #54ca930f
 def format_summary(s:dict)->str:
     "`data_summary` as a small table"
     w = max(5, *(len(c) for c in s['classes']))
@@ -62,6 +63,8 @@ _positive_float = _number(float, 'a positive finite number', lambda x: x > 0)
 _nonneg_float = _number(float, 'a finite number >= 0', lambda x: x >= 0)
 _fraction = _number(float, 'a fraction in [0, 1)', lambda x: 0 <= x < 1)
 _bn_mom = _number(float, 'a BatchNorm momentum in (0, 1]', lambda x: 0 < x <= 1)
+
+# %% ../nbs/09_cli.ipynb #cf6e91cb
 def _switch(v): return {'auto': None, 'on': True, 'off': False}[v]
 
 # %% ../nbs/09_cli.ipynb #88352e7d
@@ -164,6 +167,7 @@ def _map(a):
     run_map(m, st, device=a.device, verbose=True)
     print(f"done in {time.time()-t:.0f}s\n"); print(map_report(m, st, plot_to=plot))
 
+# %% ../nbs/09_cli.ipynb #ab0db53d
 def _add_map(sub, common):
     mp = sub.add_parser('map', parents=[common], help="the regime map: training-set sizes × budgets, every schedule "
                                                       "at an LR "
@@ -243,6 +247,7 @@ def _exec_overrides(a)->dict:
               compile=None if a.compile is None else {'off': False, 'on': True}.get(a.compile, a.compile))
     return {k: v for k,v in kw.items() if v is not None}
 
+# %% ../nbs/09_cli.ipynb #5bca57d4
 def _rerun(a):
     from superconv.store import ResultStore
     from superconv.experiments import rerun, rerun_at_commit
@@ -348,6 +353,7 @@ def _docs(a):
         return print(f"wrote {f}: Quarto's sidebar, in the offline site's reading order")
     print(f"docs site: {build_site(a.out)/'index.html'}")
 
+# %% ../nbs/09_cli.ipynb #e95c18cc
 def _add_docs(sub, common):
     dc = sub.add_parser('docs', help="build the docs site offline: static HTML from the notebooks' saved outputs "
                         "(no Quarto, no training)")
@@ -372,6 +378,7 @@ def _demo(a):
     argv += ['--quiet']*a.quiet + ['--dry-run']*a.dry_run
     return _run(get_parser().parse_args(argv))   # `run`'s own defaults for every other switch
 
+# %% ../nbs/09_cli.ipynb #884c79f8
 def _add_demo(sub, common):
     d = sub.add_parser('demo', parents=[common],
                        help="the main job: a range test and 1cycle vs step on CIFAR-10, about 5 minutes on a CPU")

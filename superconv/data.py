@@ -169,12 +169,14 @@ CACHE_VERSION = 1
 
 def _sorted_files(path): return sorted(get_image_files(path))
 
+# %% ../nbs/00_data.ipynb #330acc96
 def _decode(f, mode, size):
     im = Image.open(f).convert(mode)
     if im.size != (size,size): im = ImageOps.fit(im, (size,size))
     a = np.asarray(im, dtype=np.uint8)
     return a[None] if a.ndim==2 else a.transpose(2,0,1)
 
+# %% ../nbs/00_data.ipynb #eae92262
 def _decode_split(path, spec, vocab=None):
     files = _sorted_files(path)
     if not files:
@@ -186,6 +188,7 @@ def _decode_split(path, spec, vocab=None):
     x = np.stack([_decode(f, spec.mode, spec.size) for f in progress(files)])
     return torch.from_numpy(x), torch.tensor([o2i[l] for l in labels]), vocab
 
+# %% ../nbs/00_data.ipynb #7bba0c52
 def _channel_stats(x):
     "Mean and std per channel of `uint8` images `x`, in [0,1] units, computed in chunks"
     s = torch.zeros(x.shape[1], dtype=torch.float64); s2 = s.clone()
@@ -278,6 +281,7 @@ def _src_index(off, n, pad, flip, reflect):
     if reflect: return (n-1 - (n-1-i.abs()).abs()), None
     return i.clamp(0, n-1), (i>=0)&(i<n)
 
+# %% ../nbs/00_data.ipynb #d5ef14e8
 class PadCropFlip(DisplayedTransform):
     "Batch-wise random crop of images padded by `pad` px, and random horizontal flip, in one `gather`"
     split_idx,order = 0,5  # training batches only; runs on `uint8` before `IntToFloatTensor`
@@ -351,6 +355,7 @@ def _check_bs(bs, n, what='bs'):
     if bs > n:
         raise ValueError(f"{what}={bs:,} is larger than the training set ({n:,} images): no full batch to train on")
 
+# %% ../nbs/00_data.ipynb #b0a5a387
 def get_dls(name:str='cifar10', # One of `DATASETS`
             bs:int=512,          # Training batch size (the paper: 1,000)
             n_train:int|None=None, # Size of a stratified training subset (`None`: all)

@@ -173,7 +173,8 @@ main{max-width:980px;padding:1.5rem 2.5rem;min-width:0;flex:1;overflow-wrap:brea
 #results{border:1px solid #d0d7de;border-radius:6px;padding:.5rem 1rem;margin-bottom:1.5rem;background:#fbfcfd}
 #results .hit{margin:.6rem 0} #results .sec{color:#57606a;font-size:.8rem;margin-left:.5rem}
 #results p{margin:.15rem 0;font-size:.9rem;color:#424a53} mark{background:#fff8c5}
-pre{background:#f6f8fa;padding:.7rem;border-radius:6px;font-size:.85rem;white-space:pre-wrap;overflow-wrap:anywhere}
+pre{background:#f6f8fa;padding:.7rem;border-radius:6px;font-size:.85rem;overflow-x:auto}
+.output_area pre,.jp-OutputArea pre,.text_cell_render pre{white-space:pre-wrap;overflow-wrap:anywhere}
 code{font-size:.88em} table{border-collapse:collapse;margin:.6rem 0;font-size:.9rem;display:block;overflow-x:auto}
 td,th{border:1px solid #d0d7de;padding:.25rem .5rem}
 img{max-width:100%;height:auto} blockquote{color:#57606a;border-left:4px solid #d0d7de;margin:0;padding:0 1rem}

@@ -133,6 +133,7 @@ def _phase_cuts(spec)->list:
     if spec.schedule == 'triangle': return [0.2]
     return []
 
+# %% ../nbs/05_experiments.ipynb #e8d07296
 def _check_phases(s):
     if s.schedule == 'paper_1cycle':   # the schedule's own rule
         try: paper_one_cycle_scheds(s.n_iter, 1., 0.1, s.pct_ann)

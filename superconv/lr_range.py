@@ -49,6 +49,7 @@ def _rng_state(dls)->tuple:
             random.getstate(), np.random.get_state(),
             [(deepcopy(dl.rng), [hasattr(dl, a) for a in _LAZY]) for dl in dls.loaders])
 
+# %% ../nbs/03_lr_range.ipynb #09d2f8b8
 def _set_rng_state(dls, state):
     cpu,cuda,py,nps,dl_states = state
     torch.set_rng_state(cpu)
@@ -59,6 +60,7 @@ def _set_rng_state(dls, state):
         for a,h in zip(_LAZY, had):
             if not h and hasattr(dl, a): delattr(dl, a)   # so the next fit draws that first pass, as it would have
 
+# %% ../nbs/03_lr_range.ipynb #55daefe6
 class LRRangeTest(Callback):
     "The paper's LR range test: LR from `start_lr` to `end_lr` over `num_it` iterations, accuracy every `val_every`"
     order,run_valid = 60,False
@@ -115,6 +117,7 @@ def noise_sd(y)->float:
     d2 = y[:-2] - 2*y[1:-1] + y[2:]
     return float(1.4826*np.median(np.abs(d2 - np.median(d2)))/np.sqrt(6))
 
+# %% ../nbs/03_lr_range.ipynb #f5395c79
 def _top_lr(lrs, a, tol, to_end):
     "(lr_max, first, last index of the top): the run of points within `tol` of the best, around the best"
     i = int(np.argmax(a)); near = a >= a[i] - tol
@@ -126,6 +129,7 @@ def _top_lr(lrs, a, tol, to_end):
     lo = lrs[k] if lrs[k] > 0 else lrs[min(k+1, j)]
     return float(np.sqrt(lo*lrs[j])),k,j
 
+# %% ../nbs/03_lr_range.ipynb #bfbbad6b
 @dataclass
 class RangeSuggestion:
     "The paper's (lr_min, lr_max) read off a range test's raw accuracy points, and how sure the reading is"
@@ -135,6 +139,7 @@ class RangeSuggestion:
     confidence:float             # share of re-noised curves whose lr_max lies within ×1.5 of `lr_max`
     def __iter__(self): return iter((self.lr_min, self.lr_max))
 
+# %% ../nbs/03_lr_range.ipynb #1c09c515
 def suggest_lrs(lrs, # LR at each evaluation
                 accs, # Test accuracy at each evaluation (raw, not smoothed)
                 div:float=4., # lr_min = lr_max/div (the paper: 3–4)
@@ -208,7 +213,7 @@ class LRRangeResult:
                 ax.axvline(v, color='grey', ls=ls, label=n)
             h1,l1 = ax.get_legend_handles_labels(); h2,l2 = ax2.get_legend_handles_labels()
             # off the data
-            ax.legend(h1 + h2, l1 + l2, fontsize=8, loc='upper center', bbox_to_anchor=(0.5, -0.15), ncol=2)
+            ax.legend(h1 + h2, l1 + l2, fontsize=8, loc='upper center', bbox_to_anchor=(0.5, -0.2), ncol=2)
         ax.set_title(title or f"LR range test, {self.num_it} iterations")
         return ax
 

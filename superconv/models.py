@@ -93,6 +93,7 @@ class WideBlock(nn.Module):
         y = self.conv2(self.drop(F.relu(self.bn2(y))))
         return y + (x if self.short is None else self.short(o))
 
+# %% ../nbs/01_models.ipynb #a42f99a6
 class WideResNet(nn.Sequential):
     "WRN-`depth`-`k` for 32×32 images"
     def __init__(self, depth:int=28, k:int=10, n_out:int=10, in_ch:int=3, dropout:float=0., bn_mom:float=0.1):
@@ -117,10 +118,12 @@ class DenseLayer(nn.Module):
                                nn.Conv2d(4*growth, growth, 3, padding=1, bias=False), nn.Dropout(dropout))
     def forward(self, x): return torch.cat([x, self.f(x)], 1)
 
+# %% ../nbs/01_models.ipynb #46a65fe3
 def _transition(ni, nf, bn_mom):
     return nn.Sequential(nn.BatchNorm2d(ni, momentum=bn_mom), nn.ReLU(inplace=True), nn.Conv2d(ni, nf, 1, bias=False),
                          nn.AvgPool2d(2))
 
+# %% ../nbs/01_models.ipynb #385e7498
 class DenseNetBC(nn.Sequential):
     "DenseNet-BC of `depth` (= 6n+4) with growth rate `growth` and compression `reduction`, for 32×32 images"
     def __init__(self, depth:int=100, growth:int=12, n_out:int=10, in_ch:int=3, reduction:float=0.5, dropout:float=0.,

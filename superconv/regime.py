@@ -89,6 +89,7 @@ def _mean_acc(store, spec, lr, div, seeds)->float|None:
     if any(r is None for r in recs): return None
     return float(np.mean([(r.get('bn') or {}).get('test_acc_recalibrated', r['final']['test_acc']) for r in recs]))
 
+# %% ../nbs/07a_regime.ipynb #27632452
 def run_map(m:RegimeMap, store:ResultStore, device=None, verbose:bool=True,
             train:bool=True, # `False`: replay the choices from stored runs only, up to the first cell not tuned yet
             **exec_kw)->dict:
@@ -164,6 +165,7 @@ def _first_match(accs:dict, fam:str, base:str, budgets)->tuple:
     hit = [b for b in budgets if accs[(fam, b)] >= accs[(base, bb)]]
     return bb, (min(hit) if hit else None)
 
+# %% ../nbs/07a_regime.ipynb #4913229c
 def sc_fraction(m:RegimeMap, store:ResultStore, n_train:int, fam:str='1cycle', base:str='step', n_boot:int=2000,
                 seed:int=0)->dict|None:
     "The super-convergence fraction at `n_train`: fewest `fam` iterations matching `base`'s best over `base`'s; a band"
@@ -195,6 +197,7 @@ def frac_text(x:float|None)->str:
     f = Fraction(x).limit_denominator(64)
     return str(f.numerator) if f.denominator == 1 else f"{f.numerator}/{f.denominator}"
 
+# %% ../nbs/07a_regime.ipynb #0d493cb5
 def fraction_text(d:dict)->str:
     "One line on one size: the step schedule's best, whether it plateaued, where 1cycle matched it, and the band"
     pl = ("plateaued" if d['plateaued'] else

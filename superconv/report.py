@@ -65,6 +65,7 @@ def summarize(name:str, scale:str='cpu', out=None):
 # %% ../nbs/06a_report.ipynb #b227962b
 def seeds_label(name:str, k:int)->str: return f"{name} ({k} seed{'s'*(k != 1)})"
 
+# %% ../nbs/06a_report.ipynb #01726cf5
 def plot_curves(records:list, ax=None, labels=None, title=None):
     "Test accuracy (%) against iteration, mean over seeds per label with their range (the paper's Fig. 1a style)"
     if ax is None: _,ax = plt.subplots(figsize=(7,4))
@@ -119,7 +120,7 @@ def gap_stats(curves:dict, fast:str='1cycle', slow:str='step')->dict:
 # %% ../nbs/06a_report.ipynb #8ed47eae
 def legend_below(ax, ncol:int=2):
     "The legend under the axes, where it cannot cover a point"
-    ax.legend(fontsize=9, loc='upper center', bbox_to_anchor=(0.5, -0.16), ncol=ncol, frameon=False)
+    ax.legend(fontsize=9, loc='upper center', bbox_to_anchor=(0.5, -0.2), ncol=ncol, frameon=False)
 
 # %% ../nbs/06a_report.ipynb #5d2296f3
 def plot_sweep(curves:dict, key:str, ax=None, title=None, logx:bool|None=None, marker='o', ls='-', suffix=''):
@@ -206,6 +207,7 @@ def plateau(records:list, family:str='step', tol:float=0.01)->dict|None:
     d = float(np.mean(v1) - np.mean(v0))
     return dict(family=family, budgets=(b0, b1), diff=d, plateaued=abs(d) <= tol, tol=tol)
 
+# %% ../nbs/06a_report.ipynb #f4f7c989
 def plateau_text(p:dict)->str:
     "`plateau` in one sentence"
     if p is None: return ''

@@ -68,6 +68,7 @@ def paper_sgd(mom:float=0.9 # Momentum; schedules may change it, but it must not
     "`opt_func` for the paper's optimizer: SGD with heavy-ball momentum, L2 weight decay added to the gradient (Caffe)"
     return partial(SGD, mom=mom, decouple_wd=False)
 
+# %% ../nbs/02_schedules.ipynb #7247dee2
 def check_momentum(opt, mom=None):
     "Raise if `mom` (a value, or a schedule of `pos`) asks for momentum that `opt` cannot apply"
     vals = [mom] if not callable(mom) else [mom(p) for p in (0., 0.25, 0.5, 0.75, 0.99)]
@@ -98,10 +99,12 @@ def _check_lrs(**lrs):
                    and math.isfinite(x) for x in vs):
             raise ValueError(f"{k} must be a positive number, got {v!r}")
 
+# %% ../nbs/02_schedules.ipynb #c29e9705
 def _check_frac(name, v):
     if not (isinstance(v, (int, float)) and 0 < v < 1):
         raise ValueError(f"{name} must be a fraction in (0, 1), got {v!r}")
 
+# %% ../nbs/02_schedules.ipynb #e0a13195
 def _moms(moms):
     "Cyclical momentum (a 3-tuple), a constant (a number), or `None` (leave the optimizer's)"
     if moms is None or isinstance(moms, (int, float)): return moms
@@ -120,8 +123,10 @@ def _group_vals(name, v):
         raise ValueError(f"{name} must be a number or a list of one number per parameter group, got {v!r}")
     return vs[0] if len(vs) == 1 else np.array(vs, dtype=float)
 
+# %% ../nbs/02_schedules.ipynb #7c75edae
 def _last(v): return v[-1] if np.ndim(v) else v   # the last group's value: fastai's head, the one `Recorder` records
 
+# %% ../nbs/02_schedules.ipynb #7899d39c
 def _same_ratios(**vs):
     "Raise unless `vs` are all numbers, or all one per parameter group in the same ratios (a 0: zero in every group)"
     (k0,v0),*rest = [(k,v) for k,v in vs.items() if v is not None]
@@ -134,12 +139,14 @@ def _same_ratios(**vs):
                              "so that "
                              f"every group keeps its ratio to the others: got {k}={v!r}, {k0}={v0!r}")
 
+# %% ../nbs/02_schedules.ipynb #b9226df7
 def _per_group(f, lrs):
     "The schedule `f` of the last group's LR, scaled to every group of `lrs` (a number: `f` itself)"
     if np.ndim(lrs) == 0: return f
     m = lrs/lrs[-1]
     return lambda pos: m*f(pos)
 
+# %% ../nbs/02_schedules.ipynb #dd6988e0
 def learner_lrs(learn, name, v):
     "`v` over `learn`'s parameter groups: a slice spread as fastai does, a list checked to have one value per group"
     if not isinstance(v, (slice, list, tuple, np.ndarray)): return v
@@ -348,6 +355,7 @@ def linear_decay_scheds(n_iter:int, lr:float|list, pct_warm:float=0., mom:float|
     lrs = _group_vals('lr', lr); _check_lrs(lr=lrs); _check_phases(pct_warm); lr,w = _last(lrs),pct_warm
     return _with_mom(lambda p: lr*p/w if p < w else lr*(1-p)/(1-w), lrs, mom)
 
+# %% ../nbs/02_schedules.ipynb #87cad85b
 def wsd_scheds(n_iter:int, lr:float|list, pct_warm:float=0.05, pct_decay:float=0.2, mom:float|None=0.9)->dict:
     "Warm-up–stable–decay: linear warm-up from 0, `lr` held, linear decay to 0 over the last `pct_decay` of training"
     lrs = _group_vals('lr', lr)
@@ -356,6 +364,7 @@ def wsd_scheds(n_iter:int, lr:float|list, pct_warm:float=0.05, pct_decay:float=0
     lr,w,d = _last(lrs),pct_warm,pct_decay
     return _with_mom(lambda p: lr*p/w if p < w else lr if p < 1-d else lr*(1-p)/d, lrs, mom)
 
+# %% ../nbs/02_schedules.ipynb #a60f874e
 def cosine_scheds(n_iter:int, lr:float|list, pct_warm:float=0.05, mom:float|None=0.9)->dict:
     "Linear warm-up from 0, then half a cosine from `lr` down to 0 at the end of training"
     lrs = _group_vals('lr', lr); _check_lrs(lr=lrs); _check_phases(pct_warm); lr,w = _last(lrs),pct_warm
@@ -415,6 +424,7 @@ def running_bns(model)->list:
     return [m for m in model.modules()
             if isinstance(m, torch.nn.modules.batchnorm._BatchNorm) and m.track_running_stats]
 
+# %% ../nbs/02_schedules.ipynb #d52f5a81
 def recompute_bn(model, dl, n_batches:int=20):
     "Re-estimate every BatchNorm's running statistics as a cumulative average over `n_batches` batches of `dl`"
     bns = running_bns(model)
@@ -444,6 +454,7 @@ def eval_weights(self:Learner, n_batches:int=20):
         # back to training where it left off
         if self.training: self.opt.opt.train(); self.model.load_state_dict(bn, strict=False)
 
+# %% ../nbs/02_schedules.ipynb #9a3b530d
 class ScheduleFreeMode(Callback):
     "Schedule-free SGD's modes: `train()` while training, averaged weights with refitted BatchNorm after; no schedule"
     order = 5
@@ -482,6 +493,7 @@ def record_scheds(fits:dict, # {label: function(learn) that trains `learn`}
         res[k] = {h:np.array(v) for h,v in learn.recorder.hps.items()}
     return res
 
+# %% ../nbs/02_schedules.ipynb #a9bc23cf
 def plot_scheds(recs:dict, figsize=(11,3.5)):
     "Plot recorded LR and momentum per iteration for each schedule in `recs`"
     fig,axs = plt.subplots(1, 2, figsize=figsize)
@@ -499,8 +511,10 @@ def _check_iters(name, n, least=1):
         raise ValueError(f"{name} must be an integer >= {least}, got {n!r}")
     return int(n)
 
+# %% ../nbs/02_schedules.ipynb #5077ba96
 def _plain(v): return v.tolist() if isinstance(v, np.ndarray) else float(v)
 
+# %% ../nbs/02_schedules.ipynb #8a7b6f88
 def fastai_to_torch(n_iter:int,           # Training iterations: `n_epoch*len(dls.train)`
                     lr_max:float|list,     # Peak LR (a list: one per parameter group)
                     div:float=25.,         # Start LR = `lr_max/div`
@@ -519,6 +533,7 @@ def fastai_to_torch(n_iter:int,           # Training iterations: `n_epoch*len(dl
                 three_phase=False, div_factor=float(div), final_div_factor=div_final/div, cycle_momentum=True,
                 max_momentum=moms[0], base_momentum=moms[1])
 
+# %% ../nbs/02_schedules.ipynb #30196ccd
 def torch_to_fastai(total_steps:int, max_lr:float|list, pct_start:float=0.3, anneal_strategy:str='cos',
                     div_factor:float=25.,
                     final_div_factor:float=1e4, three_phase:bool=False, cycle_momentum:bool=True,
@@ -567,6 +582,7 @@ def paper_to_torch(n_iter:int, lr_max:float|list, lr_min:float|list|None=None, p
     if pct_ann == 0: return dict(kw, pct_start=0.5, three_phase=False, final_div_factor=1.)
     return dict(kw, pct_start=(1-pct_ann)/2, three_phase=True, final_div_factor=lo/final if final > 0 else math.inf)
 
+# %% ../nbs/02_schedules.ipynb #32f87908
 def torch_to_paper(total_steps:int, max_lr:float|list, pct_start:float=0.3, anneal_strategy:str='cos',
                    div_factor:float=25.,
                    final_div_factor:float=1e4, three_phase:bool=False, cycle_momentum:bool=True,

@@ -112,9 +112,11 @@ def records(self:ResultStore, warn:bool=True)->list:
         warnings.warn(f"{self.path}: skipped {len(bad)} unreadable line(s): {lines}")
     return good
 
+# %% ../nbs/04b_store.ipynb #c1c4bbe7
 @patch
 def done(self:ResultStore)->set: return {r['run_id'] for r in self.records()}
 
+# %% ../nbs/04b_store.ipynb #66d50d05
 @patch
 def find(self:ResultStore, **kw)->dict|None:
     "The first record whose fields equal `kw`"

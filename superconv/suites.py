@@ -64,10 +64,14 @@ def cpu_range(label='lr_range', **kw):
     "An accuracy range test at CPU scale: LR 0 → 3 over 200 iterations, 2,000 test images every 20"
     return RunSpec(label, 'lr_range', **{**CPU, 'n_iter':200, 'lr_min':0., 'lr_max':3., 'eval_every':20, 'n_val':2_000,
                                          **kw})
+
+# %% ../nbs/06_suites.ipynb #4c52eb34
 def cpu_1cycle(label, n_iter, lr_from='lr_range', **kw):
     "The paper's 1cycle at CPU scale, LRs from the suite's range test"
     return RunSpec(label, 'paper_1cycle', **{**CPU, 'n_iter':n_iter, 'lr_max':None, 'lr_from':lr_from,
                                              'eval_every':max(1, n_iter//8), **kw})
+
+# %% ../nbs/06_suites.ipynb #e4774043
 def cpu_step(label, n_iter, lr=0.35, **kw):
     "The paper's step baseline at CPU scale: 0.35, ×0.1 at 62.5% and 87.5% of the run"
     return RunSpec(label, 'step', **{**CPU, 'n_iter':n_iter, 'lr_max':lr, 'eval_every':max(1, n_iter//8), **kw})

@@ -48,6 +48,7 @@ def check_grid(grid)->list:
             raise ValueError(f"Every LR of a tuning grid must be a positive finite number, got {v!r}")
     return sorted(set(float(v) for v in g))
 
+# %% ../nbs/07_tuning.ipynb #4e78a451
 def check_tunable(spec:RunSpec)->RunSpec:
     "`spec` if it can be tuned: a schedule with a peak LR, a validation split to choose on"
     if spec.schedule not in TUNABLE:
@@ -62,6 +63,7 @@ def round_lr(x:float)->float:
     "`x` to 6 significant digits, so grid arithmetic gives readable LRs (0.4 × 2 → 0.8, not 0.8000000000000002)"
     return float(f"{x:.6g}")
 
+# %% ../nbs/07_tuning.ipynb #9c4a7807
 @dataclass
 class TuneResult:
     "The trials of one tuning: LRs tried, their scores, the chosen LR, and whether it still sat on the grid's edge"
