@@ -15,10 +15,10 @@ from .lr_range import LRRangeResult
 from .suites import SUITES, suite_store
 
 # %% auto #0
-__all__ = ['pct', 'runs_table', 'markdown_table', 'summarize', 'seeds_label', 'plot_curves', 'run_family', 'sweep_curves',
-           'paper_sweep', 'sweep_gaps', 'mean_diff', 'gap_stats', 'legend_below', 'plot_sweep', 'is_budget',
-           'budget_curves', 'budget_gaps', 'headline', 'headline_text', 'plot_budgets', 'plateau', 'plateau_text',
-           'crossing', 'report_suite']
+__all__ = ['pct', 'runs_table', 'markdown_table', 'summarize', 'show_suite', 'seeds_label', 'plot_curves', 'run_family',
+           'sweep_curves', 'paper_sweep', 'sweep_gaps', 'mean_diff', 'gap_stats', 'legend_below', 'plot_sweep',
+           'is_budget', 'budget_curves', 'budget_gaps', 'headline', 'headline_text', 'plot_budgets', 'plateau',
+           'plateau_text', 'crossing', 'report_suite']
 
 # %% ../nbs/06a_report.ipynb #3d00f3dd
 def pct(x:float, sign:str='%')->str:
@@ -61,6 +61,17 @@ def summarize(name:str, scale:str='cpu', out=None):
     "Table of suite `name` at `scale`: ours (mean ± std over seeds) beside the paper's number"
     s = SUITES[name] if name in SUITES else suite_store(name)   # raises the unknown-suite error
     return runs_table(suite_store(name, scale, out).records(), s.paper)
+
+# %% ../nbs/06a_report.ipynb #90f12baa
+def show_suite(name:str, # A suite's name (`superconv list`)
+               scale:str='cpu', # Its scale
+               out=None # Results folder (see `results_dir`)
+              )->tuple:
+    "Show suite `name`'s results table (ours beside the paper's) in the notebook; return its records and the table"
+    from IPython.display import Markdown, display
+    df = summarize(name, scale, out=out)
+    display(Markdown(markdown_table(df)))
+    return suite_store(name, scale, out).records(),df
 
 # %% ../nbs/06a_report.ipynb #b227962b
 def seeds_label(name:str, k:int)->str: return f"{name} ({k} seed{'s'*(k != 1)})"
