@@ -319,13 +319,13 @@ def _link_nb(nb, lk:NbdevLookup):
     return nb
 
 # %% ../nbs/08_docs.ipynb #32a19b6b
-def _render(pages:list, procd:Path)->tuple:
+def _render(pages:list, procd:Path, lk:NbdevLookup)->tuple:
     "Each page's HTML body and search entry, with names linked to the published API pages"
     from nbconvert import HTMLExporter
     from nbconvert.preprocessors import TagRemovePreprocessor
     ex = HTMLExporter(template_name='basic', exclude_input_prompt=True, exclude_output_prompt=True)
     ex.register_preprocessor(TagRemovePreprocessor(remove_input_tags={'remove_input'}, enabled=True), enabled=True)
-    lk,bodies,docs = api_lookup(),{},[]
+    bodies,docs = {},[]
     for p in progress_bar(pages, leave=False):
         nb = nbformat.read(procd/p['file'], as_version=4, capture_validation_error={})   # nbdev's keys: not nbformat
         nb = prep_nb(nb, p['title'])
@@ -348,9 +348,10 @@ def build_site(out:str|Path='_site', # Folder to write (replaced)
     nbs = Path(nbs or cfg.nbs_path)
     procd = Path(proc_nbs(path=str(nbs), n_workers=0)) if proc else cfg.config_path/'_proc'
     pages,out = doc_pages(nbs),Path(out)
-    bodies,docs = _render(pages, procd)
+    lk = api_lookup()
+    bodies,docs = _render(pages, procd, lk)
     ids,mods = {u: _heading_ids(b) for u,b in bodies.items()},module_pages(nbs)
-    host = api_lookup().entries['superconv']['settings']
+    host = lk.entries['superconv']['settings']
     host = f"{host['doc_host']}{host['doc_baseurl']}/"
     if out.exists(): shutil.rmtree(out)
     out.mkdir(parents=True)

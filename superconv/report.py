@@ -69,9 +69,10 @@ def show_suite(name:str, # A suite's name (`superconv list`)
               )->tuple:
     "Show suite `name`'s results table (ours beside the paper's) in the notebook; return its records and the table"
     from IPython.display import Markdown, display
-    df = summarize(name, scale, out=out)
+    recs = suite_store(name, scale, out).records()   # raises the unknown-suite error
+    df = runs_table(recs, SUITES[name].paper)          # `summarize`, from the records read once
     display(Markdown(markdown_table(df)))
-    return suite_store(name, scale, out).records(),df
+    return recs,df
 
 # %% ../nbs/06a_report.ipynb #b227962b
 def seeds_label(name:str, k:int)->str: return f"{name} ({k} seed{'s'*(k != 1)})"

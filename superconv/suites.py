@@ -348,7 +348,8 @@ def quick()->bool:
 # %% ../nbs/06_suites.ipynb #a2fb16e2
 def quick_skip(name:str, scale:str, specs:list, st:ResultStore)->list:
     "What `run_suite` does in quick mode: say in one line how many runs are not stored, train none, write nothing"
-    todo = [s for s in specs if s.run_id not in (st.done() if st.path.exists() else set())]
+    done = st.done()
+    todo = [s for s in specs if s.run_id not in done]
     if todo: print(f"{QUICK_ENV} is set: {len(todo)} of {len(specs)} runs of {name!r} at {scale} scale are not stored "
                    f"in {st.path.name}; not training them (`superconv run {name} --scale {scale}` does)")
     return []
