@@ -307,17 +307,6 @@ _suite('hessian', "The simplified Hessian-free LR estimate along 1cycle and step
                                     "momentum 0.05"},
     paper={}, paper_note="the paper shows the estimate as a figure; values not verified here")
 
-# %% ../nbs/06_suites.ipynb #659757cb
-_suite('demo', "Demo: range test, then 1cycle vs step on CIFAR-10, in minutes on a CPU",
-    "1cycle with LRs from an accuracy range test matches or beats the step schedule in half its iterations.",
-    scales={'cpu': lambda n: _seeds([cpu_range(n_iter=150, eval_every=15), cpu_1cycle('1cycle-150', 150, n_val=5_000),
-                                      cpu_step('step-300', 300, n_val=5_000)], n)},
-    shrunk={'cpu': "ResNet-8, a 10k-image subset, batch 512, a 150-iteration range test, 1cycle 150 vs step 300 "
-                   "iterations, test accuracy on 5,000 test images, one seed"},
-    paper={'step-300': 90.3, '1cycle-150': 92.4},
-    paper_note="the paper's ResNet-56 numbers for step (80k iterations) and CLR (10k) from the authors' logs, "
-               "for scale")
-
 # %% ../nbs/06_suites.ipynb #cd9712ac
 RESULTS_ENV = 'SUPERCONV_RESULTS'
 def results_dir(out=None)->Path:

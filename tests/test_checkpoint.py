@@ -42,16 +42,18 @@ def test_sigkill_at_random_moments_then_resume_equals_uninterrupted(archives, tm
     assert not ck.exists()   # a stored run's checkpoint is removed
 
 @pytest.mark.slow
-def test_time_box_stops_a_real_suite_at_a_checkpoint_and_the_next_call_finishes_it(archives, tmp_path):
-    "`run_suite('demo', minutes=…)`: its shortest pending run stops at a saved epoch end before the deadline; the next call finishes it"
-    from superconv.suites import SUITES, run_suite, suite_store
+def test_time_box_stops_a_real_suite_at_a_checkpoint_and_the_next_call_finishes_it(archives, tmp_path, monkeypatch):
+    "`run_suite(name, minutes=…)`: its shortest pending run stops at a saved epoch end before the deadline; the next call finishes it"
+    from superconv.suites import SUITES, Suite, run_suite, suite_store, cpu_range, cpu_1cycle, cpu_step
     from superconv.store import ResultStore
     from superconv.experiments import run_specs, checkpoint_path
-    rng_spec,one,_ = SUITES['demo'].specs('cpu', 1)                  # range test, 1cycle-150 (19 iterations a epoch), step-300
+    runs = [cpu_range(n_iter=150, eval_every=15), cpu_1cycle('1cycle-150', 150, n_val=5_000), cpu_step('step-300', 300, n_val=5_000)]
+    monkeypatch.setitem(SUITES, 'timebox', Suite('timebox', 'a time-boxed suite', '', {'cpu': lambda n: runs}, {}))
+    rng_spec,one,_ = SUITES['timebox'].specs('cpu', 1)               # range test, 1cycle-150 (19 iterations a epoch), step-300
     a = ResultStore(tmp_path/'a'/'whole.jsonl'); rng_rec,whole = run_specs([rng_spec, one], a, device='cpu', checkpoint_min=None)
-    st = suite_store('demo', 'cpu', tmp_path/'b'); st.path.parent.mkdir(parents=True); st.path.write_text(a.path.read_text().splitlines()[0]+'\n')
+    st = suite_store('timebox', 'cpu', tmp_path/'b'); st.path.parent.mkdir(parents=True); st.path.write_text(a.path.read_text().splitlines()[0]+'\n')
     minutes = whole['wall_s']*0.6/60                                 # the box ends inside 1cycle-150
-    t = time.time(); assert run_suite('demo', 'cpu', seeds=1, out=tmp_path/'b', device='cpu', minutes=minutes) == []
+    t = time.time(); assert run_suite('timebox', 'cpu', seeds=1, out=tmp_path/'b', device='cpu', minutes=minutes) == []
     late,epoch_s = time.time()-(t+60*minutes),whole['train_s']*19/150
     assert -2*epoch_s-5 <= late <= 5, (late, epoch_s)                 # stopped before the deadline, within about an epoch of it
     ck = checkpoint_path(st, one.run_id); assert ck.exists() and len(st.records()) == 1

@@ -141,7 +141,7 @@ def test_cli_rerun_reproduces_a_stored_record(archives, tmp_path):
 def test_unwritable_results_folder_fails_before_training(tmp_path):
     blocker = tmp_path/'file'; blocker.write_text('not a folder')
     t = time.time()
-    r = subprocess.run([SUPERCONV, 'run', 'demo', '--out', str(blocker/'results')], capture_output=True, text=True)
+    r = subprocess.run([SUPERCONV, 'run', 'hessian', '--out', str(blocker/'results')], capture_output=True, text=True)
     assert r.returncode == 2 and r.stderr.strip().startswith(f"superconv: error: Cannot write results to {blocker/'results'}") and 'Traceback' not in r.stderr
     assert time.time() - t < 60 and blocker.read_text() == 'not a folder'
 
