@@ -374,7 +374,7 @@ def _demo(a):
     from superconv.suites import results_dir
     print("superconv demo: the paper's 1cycle on CIFAR-10 with ResNet-8, in the cell of the committed regime map where "
           "it super-converges, at the peak LR the map tuned on a validation split, against the map's tuned step "
-          "schedule — about 7 minutes on two idle CPU cores (--baseline trains the step schedule too: 3× that).\n",
+          "schedule — about 7 minutes on two idle CPU cores. --baseline trains the step schedule too (3× that).\n",
           flush=True)
     out = ResultStore(Path(a.out or results_dir()/'demo')/f"demo-cpu{'-dryrun'*a.dry_run}.jsonl")
     print(run_demo(out, ResultStore(results_dir()/'regime-cpu.jsonl'), baseline=a.baseline, device=a.device,
