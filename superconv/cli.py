@@ -62,6 +62,7 @@ _nonneg_int = _number(int, 'an integer >= 0', lambda x: x >= 0)
 _positive_float = _number(float, 'a positive finite number', lambda x: x > 0)
 _nonneg_float = _number(float, 'a finite number >= 0', lambda x: x >= 0)
 _fraction = _number(float, 'a fraction in [0, 1)', lambda x: 0 <= x < 1)
+_gpu_share = _number(float, 'a share of a GPU in (0, 1]', lambda x: 0 < x <= 1)
 _bn_mom = _number(float, 'a BatchNorm momentum in (0, 1]', lambda x: 0 < x <= 1)
 
 # %% ../nbs/09_cli.ipynb #cf6e91cb
@@ -114,13 +115,31 @@ def _list(a):
 def _add_list(sub, common): sub.add_parser('list', help='the suites and their scales').set_defaults(func=_list)
 
 # %% ../nbs/09_cli.ipynb #77080efd
+def _executor(a):
+    "A `RayExecutor` for `--workers`/`--ray` (checked before anything starts), else `None`: Ray is not imported"
+    if a.workers is None and a.ray is None:
+        if a.threads is not None or a.gpus != 1.: raise ValueError("--threads and --gpus go with --workers or --ray")
+        return None
+    if a.minutes is not None: raise ValueError("--minutes runs one run at a time; it cannot be combined with "
+                                               "--workers or --ray")
+    from superconv.cluster import RayExecutor
+    return RayExecutor(a.workers, a.ray, threads=a.threads or 1, gpus=a.gpus)
+
 def _run(a):
-    check_suite(a.suite)
+    check_suite(a.suite, regimes=True)
+    if a.suite in REGIME_NAMES and a.suite not in SUITE_NAMES:   # `superconv run arena` is `superconv map arena`
+        if a.scale != 'cpu': raise ValueError(f"The {a.suite!r} regime map has one scale, cpu; got {a.scale!r}")
+        extra = [f for f,v in (('--dry-run', a.dry_run), ('--minutes', a.minutes), ('--workers', a.workers),
+                               ('--ray', a.ray)) if v]
+        if extra: raise ValueError(f"{', '.join(extra)}: not for a regime map, which tunes its cells one after another")
+        return _map(argparse.Namespace(name=a.suite, out=a.out, report=False, no_plots=False, device=a.device))
     from superconv.suites import run_suite
     from superconv.report import report_suite
+    ex = _executor(a)
     t = time.time()
     recs = run_suite(a.suite, a.scale, a.seeds, a.out, a.device, show=not a.quiet, dry_run=a.dry_run, minutes=a.minutes,
-                     channels_last=_switch(a.channels_last), bf16=_switch(a.bf16), compile=a.compile or False)
+                     channels_last=_switch(a.channels_last), bf16=_switch(a.bf16), compile=a.compile or False,
+                     executor=ex)
     print(f"done in {time.time()-t:.0f}s\n")
     if not a.dry_run: return print(report_suite(a.suite, a.scale, a.out))
     for r in recs:
@@ -133,7 +152,7 @@ def _run(a):
 def _add_run(sub, common):
     r = sub.add_parser('run', parents=[common], help='run a suite (resumable: stored runs are skipped), then print '
                                                      'its report')
-    r.add_argument('suite', help="a suite's name (`superconv list` names them all)")
+    r.add_argument('suite', help="a suite's name, or a regime map's such as arena (`superconv list` names them all)")
     r.add_argument('--scale', default='cpu', help="paper (the paper's settings, for a GPU), cpu (≈1 hour on 2 cores), "
                    "or a suite's extra scale such as cpu-long")
     r.add_argument('--seeds', type=_positive_int, default=3, help='seeds per run (default 3)')
@@ -148,6 +167,15 @@ def _add_run(sub, common):
         r.add_argument(f'--{sw}', choices=('auto', 'on', 'off'), default='auto', help=h)
     r.add_argument('--compile', nargs='?', const=True, default=None, metavar='BACKEND',
                    help='torch.compile the model (optionally with BACKEND); off by default')
+    where = r.add_mutually_exclusive_group()
+    where.add_argument('--workers', type=_positive_int, default=None, metavar='N', help='run N runs at a time as '
+                       'Ray tasks on a local Ray instance (pip install "superconv[cluster]")')
+    where.add_argument('--ray', default=None, metavar='ADDRESS', help="run the suite's runs on the Ray cluster at "
+                       "ADDRESS (host:port of its head node, ray://host:port, or auto)")
+    r.add_argument('--threads', type=_positive_int, default=None, help='with --workers/--ray: CPU threads per run '
+                                                                       '(default 1)')
+    r.add_argument('--gpus', type=_gpu_share, default=1., help='with --workers/--ray and a CUDA device: GPUs per run, '
+                   'a fraction packs small runs on one GPU (default 1)')
     r.set_defaults(func=_run)
 
 # %% ../nbs/09_cli.ipynb #c8b1d2a7
@@ -377,8 +405,8 @@ def _demo(a):
           "schedule — about 7 minutes on two idle CPU cores. --baseline trains the step schedule too (3× that).\n",
           flush=True)
     out = ResultStore(Path(a.out or results_dir()/'demo')/f"demo-cpu{'-dryrun'*a.dry_run}.jsonl")
-    print(run_demo(out, ResultStore(results_dir()/'regime-cpu.jsonl'), baseline=a.baseline, device=a.device,
-                   verbose=not a.quiet, dry_run=a.dry_run))
+    print(run_demo(out, ResultStore(a.map or results_dir()/'regime-cpu.jsonl'), baseline=a.baseline,
+                   device=a.device, verbose=not a.quiet, dry_run=a.dry_run))
 
 # %% ../nbs/09_cli.ipynb #884c79f8
 def _add_demo(sub, common):
@@ -386,6 +414,8 @@ def _add_demo(sub, common):
                        "super-convergence, at its tuned LR, against the map's step schedule, about 7 minutes on a CPU")
     d.add_argument('--baseline', action='store_true', help="also train the step schedule's two runs (at 1cycle's "
                    "budget and at its best): the whole comparison on this machine, about three times as long")
+    d.add_argument('--map', default=None, metavar='STORE', help="the committed regime map's store (default: "
+                   "regime-cpu.jsonl in $SUPERCONV_RESULTS or ./results)")
     d.add_argument('--dry-run', action='store_true', help='every run for 12 iterations on 1,000 images: checks the '
                                                           'set-up in seconds')
     d.set_defaults(func=_demo)

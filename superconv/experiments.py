@@ -23,12 +23,13 @@ from .schedules import *
 from .lr_range import evaluate, fixed_subset_dl
 from .hessian import HessianFreeLR
 from .checkpoint import Checkpointer, state_sha
-from .store import ResultStore, provenance, code_version, finite_or_null, SCHEMA_VERSION
+from .store import ResultStore, provenance, code_version, finite_or_null, run_git, SCHEMA_VERSION
 from .instruments import *
 
 # %% auto #0
-__all__ = ['FITS', 'SCHEDULES', 'RunSpec', 'learner_for', 'run_spec', 'check_minutes', 'checkpoint_path', 'slice_order',
-           'run_specs', 'compare_records', 'spec_of', 'recorded_threads', 'torch_threads', 'rerun', 'rerun_at_commit']
+__all__ = ['FITS', 'SCHEDULES', 'RunSpec', 'learner_for', 'resolve_lrs', 'run_spec', 'check_minutes', 'checkpoint_path',
+           'slice_order', 'progress_line', 'run_specs', 'compare_records', 'spec_of', 'recorded_threads',
+           'torch_threads', 'rerun', 'rerun_at_commit']
 
 # %% ../nbs/05_experiments.ipynb #d77c8d84
 def _moms3(spec): return (0.95, 0.85, 0.95) if spec.cyc_mom else (spec.mom,)*3
@@ -212,7 +213,7 @@ def learner_for(spec:RunSpec, device=None,
     return apply_exec(learn, opts)
 
 # %% ../nbs/05_experiments.ipynb #285bcc5a
-def _resolve_lrs(spec, store):
+def resolve_lrs(spec:RunSpec, store:ResultStore|None)->tuple:
     "(lr_min, lr_max) of `spec`, from the stored range test named by `lr_from` where given"
     if spec.lr_from is None: return spec.lr_min, spec.lr_max
     rec = None if store is None else store.find(label=spec.lr_from)
@@ -287,12 +288,13 @@ def run_spec(spec:RunSpec, # The run
              deadline:float|None=None, # Wall-clock time (`time.time()`) at which training stops with `DeadlineReached`
              checkpoint=None, # File for mid-run checkpoints (`Checkpointer`): a deadline stops at a saved epoch end
              checkpoint_iters:int|None=None, # Save every this many iterations …
-             checkpoint_min:float|None=5. # … or minutes (at the next epoch end)
+             checkpoint_min:float|None=5., # … or minutes (at the next epoch end)
+             lrs:tuple|None=None # (lr_min, lr_max) resolved already (`resolve_lrs`): a worker without the store
             )->dict:
     "Train `spec` and return its record (not stored)"
     device,t0 = torch.device(device or default_device()),time.time()
     set_seed(spec.seed, reproducible=True)
-    lr_min,lr_max = _resolve_lrs(spec, store)
+    lr_min,lr_max = resolve_lrs(spec, store) if lrs is None else lrs
     opts = exec_options(device, spec.model, channels_last, bf16, compile)
     learn = learner_for(spec, device, opts)
     rec = dict(schema=SCHEMA_VERSION, run_id=spec.run_id, label=spec.label, seed=spec.seed, spec=asdict(spec),
@@ -323,7 +325,8 @@ def slice_order(specs:list)->list:
     return sorted(specs, key=lambda s: (s.schedule != 'lr_range', s.n_iter))
 
 # %% ../nbs/05_experiments.ipynb #5f70edbe
-def _progress_line(i, n, s, rec, t)->str:
+def progress_line(i:int, n:int, s:RunSpec, rec:dict, t:float)->str:
+    "One line on the `i`th of `n` runs, finished: label, seed, LR, status, accuracy, iterations, seconds since `t`"
     lr = '' if rec.get('lr_max') is None else f", LR {rec['lr_max']:.4g}"
     return (f"[{i+1}/{n}] {s.label} seed {s.seed}{lr}: {rec['status']}, test accuracy {rec['final']['test_acc']:.2%} "
             f"after {rec['iterations']} iterations, {time.time()-t:.0f}s")
@@ -339,9 +342,12 @@ def run_specs(specs:list, # `RunSpec`s, run in order (range tests first)
               minutes:float|None=None, # Time box: in `slice_order`, stop at a checkpoint before the deadline
               checkpoint_min:float|None=5., # Mid-run checkpoints every this many minutes … (both `None`: none)
               checkpoint_iters:int|None=None, # … or iterations, at the next epoch end, beside the store
+              executor=None, # Runs the pending specs elsewhere, e.g. `superconv.cluster.RayExecutor` (no time box)
               **exec_kw)->list: # `channels_last`, `bf16`, `compile`: see `run_spec`
     "Run every spec not yet in `store`, appending each record as soon as it finishes; returns the new records"
     minutes,new = check_minutes(minutes),[]
+    if executor is not None and minutes is not None: raise ValueError("A time box (minutes) runs one run at a time; "
+                                                                      "it cannot be combined with an executor")
     deadline = None if minutes is None else time.time()+60*minutes
     with store.writer():
         done = store.done()
@@ -349,6 +355,8 @@ def run_specs(specs:list, # `RunSpec`s, run in order (range tests first)
         if minutes is not None: todo = slice_order(todo)
         if verbose: print(f"{store.path}: {len(specs)-len(todo)} of {len(specs)} runs already stored, "
                           f"{len(todo)} to go")
+        if executor is not None: return executor.run(todo, store, device, verbose, checkpoint_min, checkpoint_iters,
+                                                     **exec_kw)
         for i,s in enumerate(todo):
             t = time.time()
             if deadline is not None and t >= deadline: break
@@ -360,7 +368,7 @@ def run_specs(specs:list, # `RunSpec`s, run in order (range tests first)
                 break
             store.append(rec); new.append(rec)
             if ck is not None: ck.unlink(missing_ok=True)   # stored: nothing left to resume
-            if verbose: print(_progress_line(i, len(todo), s, rec, t), flush=True)
+            if verbose: print(progress_line(i, len(todo), s, rec, t), flush=True)
         if verbose and minutes is not None: print(_left_line(minutes, new, todo[len(new):]))
     return new
 
@@ -430,8 +438,6 @@ if int(sys.argv[4]): torch.set_num_threads(int(sys.argv[4]))
 new = run_spec(spec_of(rec), ResultStore(sys.argv[2]), device=sys.argv[3] or None, **(rec.get('exec') or {}))
 open(sys.argv[5], 'w').write(json.dumps(new, default=float))"""
 
-def _git(repo, *args): return subprocess.run(['git', *args], cwd=repo, capture_output=True, text=True)
-
 # %% ../nbs/05_experiments.ipynb #4e697bbd
 def rerun_at_commit(record:dict, store:ResultStore, # The record and the store it came from (for `lr_from` range tests)
                     repo=None,   # The git checkout holding the commit (`None`: the one this package was imported from)
@@ -444,11 +450,11 @@ def rerun_at_commit(record:dict, store:ResultStore, # The record and the store i
         raise ValueError(f"Record {rid} was stored from uncommitted changes on top of {sha[:7]}: "
                          "its code is in no commit")
     repo = Path(repo or Path(superconv.__file__).parent)
-    if _git(repo, 'cat-file', '-e', f'{sha}^{{commit}}').returncode:
+    if run_git(repo, 'cat-file', '-e', f'{sha}^{{commit}}').returncode:
         raise ValueError(f"Commit {sha[:7]} of record {rid} is not in the git checkout at {repo}")
     with tempfile.TemporaryDirectory() as tmp:
         wt,rf,out = Path(tmp)/'code',Path(tmp)/'record.json',Path(tmp)/'new.json'
-        r = _git(repo, 'worktree', 'add', '--detach', str(wt), sha)
+        r = run_git(repo, 'worktree', 'add', '--detach', str(wt), sha)
         if r.returncode: raise RuntimeError(f"git worktree add failed: {r.stderr.strip()}")
         try:
             rf.write_text(json.dumps(record))
@@ -457,5 +463,5 @@ def rerun_at_commit(record:dict, store:ResultStore, # The record and the store i
                                text=True, env={**os.environ, 'PYTHONPATH': str(wt)})
             if r.returncode: raise RuntimeError(f"the rerun at {sha[:7]} failed: {r.stderr.strip().splitlines()[-1:]}")
             new = json.loads(out.read_text())
-        finally: _git(repo, 'worktree', 'remove', '--force', str(wt))
+        finally: run_git(repo, 'worktree', 'remove', '--force', str(wt))
     return compare_records(record, new)

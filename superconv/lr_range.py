@@ -245,12 +245,8 @@ def message(self:RangeBand)->str:
     if self.rising: return (f"Accuracy was still rising at {end}: lr_max lies beyond the range tested. Run a longer "
                             "test "
                             "(at large LRs accuracy grows with iterations) or a wider one; the end of the range is no "
-                            ""
-                            ""
                             "peak.")
     if self.open_end: return (f"Accuracy stayed within {self.z:g} standard errors of its best up to {end}: the top is "
-                              ""
-                              ""
                               "not "
                               "bracketed; test a wider range.")
     div = '' if self.diverge_lr is None else f"; a test diverged at LR {self.diverge_lr:.3g}"

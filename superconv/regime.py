@@ -75,8 +75,6 @@ _regime(RegimeMap('arena',
     base=dict(dataset='cifar10', model='resnet8', bs=512, wd=1e-4, mom=0.9, bn_mom=0.05, n_valid=1_000),
     seeds=5, seeds_close=5,
     shrunk="ResNet-8, a stratified 1,250-image CIFAR-10 subset (a 1,000-image validation split held out of the rest), "
-           ""
-           ""
            "batch 512, "
            "50–400 iterations (about 20–164 epochs), BatchNorm momentum 0.05; every schedule's peak LR tuned per "
            "budget, 5 seeds"))

@@ -76,9 +76,6 @@ def check_momentum(opt, mom=None):
         raise ValueError("This optimizer has no momentum step: fastai's SGD built with mom=0 (its default) ignores "
                          "the 'mom' "
                          "hyper-parameter, so scheduling momentum would silently do nothing. Use opt_func=paper_sgd() "
-                         ""
-                         ""
-                         ""
                          "or partial(SGD, mom=0.9).")
 
 # %% ../nbs/02_schedules.ipynb #d2f83df4
@@ -134,8 +131,6 @@ def _same_ratios(**vs):
         if np.ndim(v) == np.ndim(v0) == 0 or (np.ndim(v) == 0 and v == 0): continue
         if np.ndim(v) != np.ndim(v0) or len(v) != len(v0) or not np.allclose(v*v0[-1], v0*v[-1], rtol=1e-9, atol=0):
             raise ValueError(f"{k} and {k0} must both be numbers, or both one per parameter group in the same ratios, "
-                             ""
-                             ""
                              "so that "
                              f"every group keeps its ratio to the others: got {k}={v!r}, {k0}={v0!r}")
 
@@ -627,8 +622,6 @@ def convert_one_cycle(frm:str, # 'paper', 'fastai' or 'torch'
     if frm == to: return dict(kwargs)
     if {frm, to} == {'paper', 'fastai'}:
         raise ValueError("fastai's fit_one_cycle is made of half-cosines and the paper's 1cycle of straight lines: no "
-                         ""
-                         ""
                          "setting of one "
                          "gives the other (PyTorch's OneCycleLR speaks both, through its anneal_strategy)")
     return _CONVERSIONS[frm, to](**kwargs)

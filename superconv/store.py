@@ -18,14 +18,17 @@ from fastai.torch_core import default_device
 from .data import CACHE_VERSION
 
 # %% auto #0
-__all__ = ['CODE_GIT', 'SCHEMA_VERSION', 'RECORD_FIELDS', 'git_info', 'device_name', 'code_version', 'provenance', 'SchemaError',
-           'check_record', 'ResultStore', 'StoreLockedError', 'finite_or_null']
+__all__ = ['CODE_GIT', 'SCHEMA_VERSION', 'RECORD_FIELDS', 'run_git', 'git_info', 'device_name', 'code_version', 'provenance',
+           'SchemaError', 'check_record', 'ResultStore', 'StoreLockedError', 'finite_or_null']
 
 # %% ../nbs/04b_store.ipynb #c80a679b
+def run_git(cwd, *args, timeout:float|None=None)->subprocess.CompletedProcess:
+    "`git ARGS` in `cwd`, output captured as text (the one way superconv calls git)"
+    return subprocess.run(['git', *args], cwd=cwd, capture_output=True, text=True, timeout=timeout)
+
 def git_info(path=None)->dict:
     "Commit and dirty flag of the git checkout holding `path` (default: the superconv package), if any"
-    git = lambda *a: subprocess.run(['git', *a], cwd=Path(path or Path(superconv.__file__).parent),
-                                    capture_output=True, text=True, timeout=10)
+    git = lambda *a: run_git(Path(path or Path(superconv.__file__).parent), *a, timeout=10)
     try:
         sha = git('rev-parse', 'HEAD')
         if sha.returncode: return dict(git_sha=None, git_dirty=None)

@@ -347,6 +347,7 @@ def quick_skip(name:str, scale:str, specs:list, st:ResultStore)->list:
 def run_suite(name:str, scale:str='cpu', seeds:int=3, out=None, device=None, show:bool=False,
               dry_run:bool=False, # Every run for a few iterations on 1,000 images, stored in `NAME-SCALE-dryrun.jsonl`
               minutes:float|None=None, # Time box (see `run_specs`): shortest runs first, stop cleanly at the deadline
+              executor=None, # Runs the pending runs elsewhere (`superconv.cluster.RayExecutor`: Ray)
               **exec_kw # `channels_last`, `bf16`, `compile` (see `run_spec`; automatic by default)
              )->list:
     "Run suite `name` at `scale` (resuming: stored runs are skipped); returns the new records"
@@ -355,7 +356,7 @@ def run_suite(name:str, scale:str='cpu', seeds:int=3, out=None, device=None, sho
     if quick() and not dry_run: return quick_skip(name, scale, specs, st)
     if dry_run:
         specs,st = [dry_run_spec(s) for s in specs],ResultStore(st.path.with_name(f'{name}-{scale}-dryrun.jsonl'))
-    return run_specs(specs, st, device=device, show=show, minutes=minutes, **exec_kw)
+    return run_specs(specs, st, device=device, show=show, minutes=minutes, executor=executor, **exec_kw)
 
 # %% ../nbs/06_suites.ipynb #0e74154e
 def run_on_gpu(name:str, scale:str='paper', seeds:int=3, out=None, **kw)->list|None:

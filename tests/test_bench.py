@@ -1,5 +1,6 @@
 "The benchmark scripts run end to end (tiny sizes) and write their records: a broken benchmark is caught here, not when it is needed"
 import json, os, subprocess, sys
+import pytest
 from conftest import ROOT
 
 def test_loop_bench_writes_ratio_and_memory(archives, tmp_path):
@@ -81,3 +82,12 @@ def test_gpu_slice_results_are_committed():
     for e,v in sc.items(): assert f"{v['acc']:.2%} ± {v['acc_se']:.2%} at {e} epochs ({v['time_s']:.2f} s" in flat
     assert t['superconv_time_to_target'] is None and 'did **not** reach 94%' in flat
     assert f"{sc['16']['time_s']/ab['time_s']:.1f}× airbench94's time" in flat
+
+@pytest.mark.slow
+def test_ray_bench_times_both_sweeps(archives, tmp_path):
+    r = subprocess.run([sys.executable, str(ROOT/'bench'/'bench_ray.py'), '--runs', '2', '--n-iter', '8', '--out', str(tmp_path)],
+                       capture_output=True, text=True, timeout=900)
+    assert r.returncode == 0, r.stderr[-2000:]
+    rec = json.loads((tmp_path/'ray.json').read_text())
+    assert rec['runs'] == 2 and rec['sequential_2_threads_s'] > 0 and rec['ray_2_workers_1_thread_s'] > 0
+    assert rec['ratio'] == round(rec['ray_2_workers_1_thread_s']/rec['sequential_2_threads_s'], 3) and rec['provenance']['git_sha']
