@@ -185,13 +185,12 @@ def _map(a):
     from superconv.suites import results_dir
     if a.name not in REGIMES: raise ValueError(f"Unknown regime map {a.name!r}; choose one of: {', '.join(REGIMES)}")
     m,t = REGIMES[a.name],time.time()
-    st = ResultStore(results_dir(a.out)/f'regime-{a.name}.jsonl')
+    st = ResultStore(results_dir(a.out)/m.store_file)
     plot = st.path.with_name(f'regime-{a.name}-map.png')
     if a.report: return print(map_report(m, st, plot_to=None if a.no_plots else plot))
     sizes = ', '.join(f'{n:,} images: {list(b)} iterations' for n,b in m.sizes.items())
     print(f"regime map {a.name!r}: {len(m.cells)} cells ({sizes}), schedules {', '.join(m.schedules)}, each tuned "
-          f"per cell "
-          f"on a {m.base['n_valid']:,}-image validation split; into {st.path}", flush=True)
+          f"per cell on a {m.base['n_valid']:,}-image validation split; into {st.path}", flush=True)
     run_map(m, st, device=a.device, verbose=True)
     print(f"done in {time.time()-t:.0f}s\n"); print(map_report(m, st, plot_to=plot))
 
