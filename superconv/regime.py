@@ -6,7 +6,7 @@ Docs: https://superconv.github.io/superconv/regime.html.md"""
 
 # %% ../nbs/07a_regime.ipynb #b22f1ac5
 from __future__ import annotations
-from dataclasses import dataclass, replace, asdict
+from dataclasses import dataclass, field, replace, asdict
 import numpy as np
 import matplotlib.pyplot as plt
 from fastcore.all import *
@@ -34,14 +34,15 @@ class RegimeMap:
     div:float=10.    # Cyclic schedules: lr_min = lr_max/div
     max_widen:int=3
     store:str=''     # The store's name, `regime-{store}.jsonl`, if not the map's own: maps may share one
+    valid:dict=field(default_factory=dict) # {n_train: n_valid} for sizes smaller than the base's split
     def spec(self, family:str, n_train:int, n_iter:int)->RunSpec:
         "The run of `family` in the cell (`n_train`, `n_iter`), before its LR is tuned"
         c = self.schedules[family]
         # the family's own RunSpec fields (cyc_mom, pct_warm, …)
         extra = {k: v for k,v in c.items() if k not in ('schedule', 'grid')}
+        base = {**self.base, 'n_valid': self.valid.get(n_train, self.base['n_valid'])}
         return RunSpec(f'{family}-{n_train}-{n_iter}', c['schedule'], n_iter=n_iter, n_train=n_train,
-                       lr_max=c['grid'][0],
-                       eval_every=max(1, n_iter//8), **{**self.base, **extra})
+                       lr_max=c['grid'][0], eval_every=max(1, n_iter//8), **{**base, **extra})
     @property
     def store_file(self)->str: return f'regime-{self.store or self.name}.jsonl'
     @property
@@ -56,11 +57,13 @@ def _regime(m:RegimeMap): REGIMES[m.name] = m
 _CPU = dict(schedules={'step': dict(schedule='step', grid=(0.1, 0.2, 0.4)),
                        '1cycle': dict(schedule='paper_1cycle', grid=(0.5, 1., 2.))},
             base=dict(dataset='cifar10', model='resnet8', bs=512, wd=1e-4, mom=0.9, bn_mom=0.05, n_valid=1_000))
-_regime(RegimeMap('cpu', sizes={2_500: (100, 200, 400, 800), 1_250: (50, 100, 200, 400), 625: (25, 50, 100, 200)},
+_regime(RegimeMap('cpu', valid={625: 500},
+    sizes={2_500: (100, 200, 400, 800), 1_250: (50, 100, 200, 400), 625: (25, 50, 100, 200)},
     shrunk="ResNet-8 instead of ResNet-56; stratified CIFAR-10 subsets of 625, 1,250 and 2,500 images (a 1,000-image "
-           "validation split held out of the rest); batch 512; budgets of about 20, 41, 82 and 164 epochs at every "
-           "size (25–800 iterations instead of 10k/80k); BatchNorm momentum 0.05; pad-4 crops and flips; 1cycle from "
-           "lr_max/10 to lr_max and back, the last 10% down to lr_max/10⁴, constant momentum 0.9", **_CPU))
+           "validation split held out of the rest, 500 for the 625-image row); batch 512; budgets of about 20, 41, 82 "
+           "and 164 epochs at every size (25–800 iterations instead of 10k/80k); BatchNorm momentum 0.05; pad-4 crops "
+           "and flips; 1cycle from lr_max/10 to lr_max and back, the last 10% down to lr_max/10⁴, constant momentum 0.9",
+    **_CPU))
 _regime(RegimeMap('cpu-5k', sizes={5_000: (200, 400, 800, 1_600)},
     shrunk="The `cpu` map's next row up: 5,000 images, 200–1,600 iterations (about 20–164 epochs); about 15 "
            "hours of a 2-core CPU, so it waits for a GPU or a faster machine; its runs share the `cpu` map's store",
