@@ -28,6 +28,7 @@ class DemoCell:
     lrs:dict               # {(family, n_iter): the peak LR the map tuned}: 1cycle's, step's at `n_iter` and at its best
     frac:dict              # `sc_fraction` of this size
     super_converges:bool   # 1cycle matched the step schedule's best in at most half its iterations
+    seeds:dict             # {run label: the map's recalibrated test accuracies of that run, every seed}
 
 # %% ../nbs/07b_demo.ipynb #6a187376
 def map_store_missing(path)->str:
@@ -39,16 +40,18 @@ def map_store_missing(path)->str:
 def demo_cell(m:RegimeMap, store:ResultStore, max_iters:int=400, fam:str='1cycle', base:str='step')->DemoCell:
     "The size with the smallest super-convergence fraction whose match costs ≤ `max_iters`, else the crossing"
     if not store.path.exists(): raise FileNotFoundError(map_store_missing(store.path))
-    fr = [d for n in m.sizes if (d := sc_fraction(m, store, n, fam, base)) is not None]
+    tuned = run_map(m, store, train=False); cells = cell_runs(m, store, tuned)
+    fr = [d for n in m.sizes if (d := sc_fraction(m, store, n, fam, base, cells=cells)) is not None]
     sc = [d for d in fr if d['fraction'] is not None and d['fraction'] <= 0.5 and d['match_iters'] <= max_iters]
     cr = [d for d in fr if d['crossing'] is not None and d['crossing'] <= max_iters]
     if sc: d = min(sc, key=lambda d: (d['fraction'], -d['p_half'])); b = d['match_iters']
     elif cr: d = min(cr, key=lambda d: d['crossing']); b = d['crossing']
     else: raise ValueError(f"{store.path}: no finished size of the {m.name!r} map where {fam} is ahead of {base} "
                            f"within {max_iters:,} iterations, so the demo has no cell to show")
-    tuned,n = run_map(m, store, train=False),d['n_train']
-    lrs = {(f, i): tuned[(f, n, i)].best_lr for f,i in ((fam, b), (base, b), (base, d['base_iters']))}
-    return DemoCell(n, b, lrs, d, bool(sc))
+    n = d['n_train']; keys = ((fam, b), (base, b), (base, d['base_iters']))
+    lrs = {(f, i): tuned[(f, n, i)].best_lr for f,i in keys}
+    seeds = {f"{f}-{n}-{i}": [primary_acc(r) for r in cells[(f, n, i)]] for f,i in keys}
+    return DemoCell(n, b, lrs, d, bool(sc), seeds)
 
 # %% ../nbs/07b_demo.ipynb #796fe35b
 def demo_specs(m:RegimeMap, c:DemoCell, baseline:bool=False, seed:int=0)->list:
@@ -110,10 +113,9 @@ def demo_rows(c:DemoCell, recs:list, seeds:dict)->list:
     return out
 
 # %% ../nbs/07b_demo.ipynb #7ae4b914
-def demo_report(m:RegimeMap, store:ResultStore, c:DemoCell, recs:list, paper:dict=PAPER_CLAIM)->str:
+def demo_report(c:DemoCell, recs:list, paper:dict=PAPER_CLAIM)->str:
     "The demo's printout: the paper's claim, this run beside the map, the step schedule's best, the verdicts"
-    p,cells = paper,cell_runs(m, store)
-    seeds = {f"{f}-{c.n_train}-{i}": [primary_acc(x) for x in cells[(f, c.n_train, i)]] for f,i in c.lrs}
+    p,seeds = paper,c.seeds
     lines = [f"The paper, {p['setting']}: 1cycle reached {p['fam_acc']}% in {p['fam_iters']:,} iterations, the step "
              f"schedule {p['base_acc']}% in {p['base_iters']:,}: {frac_text(p['fam_iters']/p['base_iters'])} of the "
              "iterations.", "",
@@ -143,4 +145,4 @@ def run_demo(out:ResultStore, # Where the demo's runs go
     done = {r['run_id']: r for r in out.records()}; recs = [done[s.run_id] for s in specs]
     if dry_run: return '\n'.join(f"dry run {r['label']}: {r['status']}, {r['iterations']} iterations, test accuracy "
                                  f"{r['final']['test_acc']:.1%}" for r in recs)
-    return demo_report(m, map_store, c, recs)
+    return demo_report(c, recs)

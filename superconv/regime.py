@@ -147,10 +147,10 @@ def cell_runs(m:RegimeMap, store:ResultStore, tuned:dict|None=None)->dict:
     return out
 
 # %% ../nbs/07a_regime.ipynb #86fcd6df
-def map_table(m:RegimeMap, store:ResultStore):
+def map_table(m:RegimeMap, store:ResultStore, tuned:dict|None=None):
     "One row per finished cell: tuned LR (and whether it sat on the grid's edge), seeds, accuracy mean ± se, BN lag"
     import pandas as pd
-    tuned = run_map(m, store, train=False)
+    tuned = run_map(m, store, train=False) if tuned is None else tuned
     rows = []
     for (f,n,b),rs in cell_runs(m, store, tuned).items():
         a = np.array([primary_acc(r) for r in rs]); run = np.array([100*r['final']['test_acc'] for r in rs])
@@ -172,9 +172,10 @@ def _first_match(accs:dict, fam:str, base:str, budgets)->tuple:
 
 # %% ../nbs/07a_regime.ipynb #4913229c
 def sc_fraction(m:RegimeMap, store:ResultStore, n_train:int, fam:str='1cycle', base:str='step', n_boot:int=2000,
-                seed:int=0)->dict|None:
+                seed:int=0, cells:dict|None=None # `cell_runs(m, store)`, if already at hand
+               )->dict|None:
     "The super-convergence fraction at `n_train`: fewest `fam` iterations matching `base`'s best over `base`'s; a band"
-    runs = {(f, b): [primary_acc(r) for r in rs] for (f,n,b),rs in cell_runs(m, store).items() if n == n_train}
+    runs = {(f, b): [primary_acc(r) for r in rs] for (f,n,b),rs in (cells or cell_runs(m, store)).items() if n == n_train}
     budgets = list(m.sizes[n_train])
     if any((f, b) not in runs for f in (fam, base) for b in budgets): return None
     mean = {k: float(np.mean(v)) for k,v in runs.items()}
@@ -256,7 +257,8 @@ def plot_map(m:RegimeMap, store:ResultStore, fam:str='1cycle', base:str='step'):
 # %% ../nbs/07a_regime.ipynb #55fba00c
 def map_report(m:RegimeMap, store:ResultStore, plot_to=None)->str:
     "The map as text: the cell table, then one line per size on the fraction; writes the figure to `plot_to` if given"
-    tab = map_table(m, store)
+    tuned = run_map(m, store, train=False)
+    tab,cells = map_table(m, store, tuned),cell_runs(m, store, tuned)
     if not len(tab): return f"{store.path}: no cell of the {m.name!r} map is finished yet"
     cols = ['family', 'n_train', 'n_iter', 'epochs', 'lr', 'lr_edge', 'trials', 'seeds', 'acc', 'se', 'acc_running',
             'bn_lag', 'valid']
@@ -265,7 +267,7 @@ def map_report(m:RegimeMap, store:ResultStore, plot_to=None)->str:
              f"LRs tuned per cell on the validation split)",
              tab[cols].to_string(index=False, float_format=lambda v: f'{v:.3g}'), '']
     for n in m.sizes:
-        d = sc_fraction(m, store, n)
+        d = sc_fraction(m, store, n, cells=cells)
         lines.append(fraction_text(d) if d else f"{n:,} images: not finished")
     if plot_to is not None:
         fig = plot_map(m, store); fig.savefig(plot_to, dpi=100); plt.close(fig)
