@@ -355,50 +355,6 @@ def _check_bs(bs, n, what='bs'):
     if bs > n:
         raise ValueError(f"{what}={bs:,} is larger than the training set ({n:,} images): no full batch to train on")
 
-# %% ../nbs/00_data.ipynb #b0a5a387
-def get_dls(name:str='cifar10', # One of `DATASETS`
-            bs:int=512,          # Training batch size (the paper: 1,000)
-            n_train:int|None=None, # Size of a stratified training subset (`None`: all)
-            seed:int=0,          # Seed of the subset
-            n_valid:int|None=None, # Hold out this many training images as `dls.valid`; the test set becomes `dls.test`
-            device=None,         # Device of the data and batches (`None`: fastai's `default_device()`)
-            augment:bool=True,   # Random crop (if `pad`) and flip (if the data set allows) on training batches
-            pad:int|None=None,   # Crop padding in px (`None`: the data set's, 4 for CIFAR; 0: flip only, as the paper)
-            pad_mode:str='zeros', # 'zeros' (He et al.) or 'reflection'
-            val_bs:int|None=None, # Validation batch size (`None`: `bs`)
-            channels_last:bool=False, # Deliver `channels_last` image batches
-            fast:bool=True,      # `False`: fastai's stock `ImageDataLoaders` pipeline, for comparison
-            num_workers:int|None=None, # Worker processes of the stock pipeline (`None`: fastai's default)
-            archives=None,       # Folder of offline archives (`None`: `$SUPERCONV_ARCHIVES`)
-           )->DataLoaders:
-    "fastai `DataLoaders` for data set `name`, built from tensors on `device` (or fastai's stock pipeline)"
-    spec = data_spec(name)
-    d = load_tensors(name, archives)
-    vidxs = None
-    if n_valid is not None:
-        if not fast: raise ValueError("n_valid (a validation split) needs the tensor pipeline (fast=True)")
-        idxs,vidxs = train_valid_split(d['y_train'], n_valid, n_train, seed)
-    else: idxs = None if n_train is None else stratified_subset(d['y_train'], n_train, seed)
-    _check_bs(bs, len(d['y_train']) if idxs is None else len(idxs))
-    if val_bs is not None: _check_bs(val_bs, len(d['y_valid']), 'val_bs')
-    pad = spec.pad if pad is None else pad
-    if pad < 0: raise ValueError(f"pad must be >= 0, got {pad}")
-    device = default_device() if device is None else torch.device(device)
-    if not fast: return _stock_dls(spec, d, idxs, bs, val_bs, augment, pad, pad_mode, device, num_workers, archives)
-    aug = [PadCropFlip(pad, spec.flip, pad_mode)] if augment and (pad or spec.flip) else []
-    tfms = lambda: [*aug, IntToFloatTensor(), Normalize.from_stats(d['mean'], d['std'], cuda=False),
-                    *([ToChannelsLast()] if channels_last else [])]
-    xt,yt = (d['x_train'],d['y_train']) if idxs is None else (d['x_train'][idxs],d['y_train'][idxs])
-    trn = TensorImageDataset(xt, yt, d['vocab'], 0).to(device)
-    tst = TensorImageDataset(d['x_valid'], d['y_valid'], d['vocab'], 1).to(device)
-    val = None if vidxs is None else TensorImageDataset(d['x_train'][vidxs], d['y_train'][vidxs], d['vocab'], 1)
-    evals = [tst] if val is None else [val.to(device), tst]
-    return DataLoaders(TensorDL(trn, bs=bs, shuffle=True, drop_last=True, num_workers=0, after_batch=tfms()),
-                       *[TensorDL(ds, bs=val_bs or bs, shuffle=False, drop_last=False, num_workers=0,
-                                  after_batch=tfms())
-                         for ds in evals],
-                       path=get_data_path(name, archives), device=device)
-
 # %% ../nbs/00_data.ipynb #775c5f3b
 def _stock_dls(spec, d, idxs, bs, val_bs, augment, pad, pad_mode, device, num_workers, archives):
     "The same data through fastai's stock `DataBlock`: image files, PIL item transforms, worker processes"
@@ -419,6 +375,51 @@ def _stock_dls(spec, d, idxs, bs, val_bs, augment, pad, pad_mode, device, num_wo
                        item_tfms=item_tfms, batch_tfms=[Normalize.from_stats(d['mean'], d['std'], cuda=False)])
     kw = {} if num_workers is None else dict(num_workers=num_workers)
     return dblock.dataloaders(items, bs=bs, val_bs=val_bs or bs, device=device, drop_last=True, path=path, **kw)
+
+# %% ../nbs/00_data.ipynb #1b5684dd
+def _tensor_dls(spec, d, idxs, vidxs, bs, val_bs, augment, pad, pad_mode, device, channels_last, archives):
+    "`DataLoaders` from the decoded tensors on `device`: batch transforms only, no worker processes"
+    aug = [PadCropFlip(pad, spec.flip, pad_mode)] if augment and (pad or spec.flip) else []
+    tfms = lambda: [*aug, IntToFloatTensor(), Normalize.from_stats(d['mean'], d['std'], cuda=False),
+                    *([ToChannelsLast()] if channels_last else [])]
+    xt,yt = (d['x_train'],d['y_train']) if idxs is None else (d['x_train'][idxs],d['y_train'][idxs])
+    trn = TensorImageDataset(xt, yt, d['vocab'], 0).to(device)
+    tst = TensorImageDataset(d['x_valid'], d['y_valid'], d['vocab'], 1).to(device)
+    val = None if vidxs is None else TensorImageDataset(d['x_train'][vidxs], d['y_train'][vidxs], d['vocab'], 1)
+    evals = [tst] if val is None else [val.to(device), tst]
+    dl = lambda ds,b,train: TensorDL(ds, bs=b, shuffle=train, drop_last=train, num_workers=0, after_batch=tfms())
+    return DataLoaders(dl(trn, bs, True), *[dl(ds, val_bs or bs, False) for ds in evals],
+                       path=get_data_path(spec.name, archives), device=device)
+
+# %% ../nbs/00_data.ipynb #b0a5a387
+def get_dls(name:str='cifar10', # One of `DATASETS`
+            bs:int=512,          # Training batch size (the paper: 1,000)
+            n_train:int|None=None, # Size of a stratified training subset (`None`: all)
+            seed:int=0,          # Seed of the subset
+            n_valid:int|None=None, # Hold out this many training images as `dls.valid`; the test set becomes `dls.test`
+            device=None,         # Device of the data and batches (`None`: fastai's `default_device()`)
+            augment:bool=True,   # Random crop (if `pad`) and flip (if the data set allows) on training batches
+            pad:int|None=None,   # Crop padding in px (`None`: the data set's, 4 for CIFAR; 0: flip only, as the paper)
+            pad_mode:str='zeros', # 'zeros' (He et al.) or 'reflection'
+            val_bs:int|None=None, # Validation batch size (`None`: `bs`)
+            channels_last:bool=False, # Deliver `channels_last` image batches
+            fast:bool=True,      # `False`: fastai's stock `ImageDataLoaders` pipeline, for comparison
+            num_workers:int|None=None, # Worker processes of the stock pipeline (`None`: fastai's default)
+            archives=None,       # Folder of offline archives (`None`: `$SUPERCONV_ARCHIVES`)
+           )->DataLoaders:
+    "fastai `DataLoaders` for data set `name`, built from tensors on `device` (or fastai's stock pipeline)"
+    spec,d,vidxs = data_spec(name),load_tensors(name, archives),None
+    if n_valid is not None:
+        if not fast: raise ValueError("n_valid (a validation split) needs the tensor pipeline (fast=True)")
+        idxs,vidxs = train_valid_split(d['y_train'], n_valid, n_train, seed)
+    else: idxs = None if n_train is None else stratified_subset(d['y_train'], n_train, seed)
+    _check_bs(bs, len(d['y_train']) if idxs is None else len(idxs))
+    if val_bs is not None: _check_bs(val_bs, len(d['y_valid']), 'val_bs')
+    pad = spec.pad if pad is None else pad
+    if pad < 0: raise ValueError(f"pad must be >= 0, got {pad}")
+    device = default_device() if device is None else torch.device(device)
+    if not fast: return _stock_dls(spec, d, idxs, bs, val_bs, augment, pad, pad_mode, device, num_workers, archives)
+    return _tensor_dls(spec, d, idxs, vidxs, bs, val_bs, augment, pad, pad_mode, device, channels_last, archives)
 
 # %% ../nbs/00_data.ipynb #9bf1693f
 @patch(as_prop=True)

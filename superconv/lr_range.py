@@ -17,97 +17,8 @@ from fastai.callback.core import Callback, CancelFitException, CancelValidExcept
 from .schedules import check_momentum, learner_lrs
 
 # %% auto #0
-__all__ = ['fixed_subset_dl', 'evaluate', 'LRRangeTest', 'noise_sd', 'RangeSuggestion', 'suggest_lrs', 'LRRangeResult',
-           'RangeBand', 'range_band']
-
-# %% ../nbs/03_lr_range.ipynb #98f95b9d
-def fixed_subset_dl(dl, n:int, seed:int=0):
-    "A non-shuffled copy of `dl` over a fixed random subset of `n` of its items (all if `n` is larger)"
-    n = min(n, dl.n)
-    idxs = torch.randperm(dl.n, generator=torch.Generator().manual_seed(seed))[:n].sort().values.tolist()
-    return dl.new(n=n, shuffle=False, drop_last=False, get_idxs=lambda: idxs)
-
-# %% ../nbs/03_lr_range.ipynb #fc77c308
-@torch.no_grad()
-def evaluate(model, dl, loss_func)->tuple:
-    "Mean loss and accuracy of `model` on `dl`, in eval mode (restoring the mode after)"
-    was = model.training; model.eval()
-    n = loss = correct = 0
-    for xb,yb in dl:
-        out = model(xb)
-        loss += float(loss_func(out, yb))*len(yb); correct += int((out.argmax(-1)==yb).sum()); n += len(yb)
-    model.train(was)
-    return loss/n, correct/n
-
-# %% ../nbs/03_lr_range.ipynb #7ce242cc
-# what a fastai `TfmdDL` works out from one batch the first time it is iterated (drawing random augmentations)
-_LAZY = ('_n_inp', '_types')
-
-def _rng_state(dls)->tuple:
-    "Every random state a fit consumes: torch (CPU, CUDA), Python, NumPy, each loader's generator and lazy first pass"
-    return (torch.get_rng_state(), torch.cuda.get_rng_state_all() if torch.cuda.is_available() else None,
-            random.getstate(), np.random.get_state(),
-            [(deepcopy(dl.rng), [hasattr(dl, a) for a in _LAZY]) for dl in dls.loaders])
-
-# %% ../nbs/03_lr_range.ipynb #09d2f8b8
-def _set_rng_state(dls, state):
-    cpu,cuda,py,nps,dl_states = state
-    torch.set_rng_state(cpu)
-    if cuda is not None: torch.cuda.set_rng_state_all(cuda)
-    random.setstate(py); np.random.set_state(nps)
-    for dl,(r,had) in zip(dls.loaders, dl_states):
-        dl.rng = r
-        for a,h in zip(_LAZY, had):
-            if not h and hasattr(dl, a): delattr(dl, a)   # so the next fit draws that first pass, as it would have
-
-# %% ../nbs/03_lr_range.ipynb #55daefe6
-class LRRangeTest(Callback):
-    "The paper's LR range test: LR from `start_lr` to `end_lr` over `num_it` iterations, accuracy every `val_every`"
-    order,run_valid = 60,False
-    def __init__(self, start_lr=0., end_lr=3., num_it=1000, linear=True, val_every=50, n_val=2000, stop_div=True,
-                 div_mult=4., mom=0.9, seed=0,
-                 mults=None): # Per parameter group, a multiple of the LR (the last group: 1), kept at every iteration
-        store_attr()
-    def _lr(self, i):
-        p = (i+1)/self.num_it   # the LR reaches `end_lr` at the last iteration, and is never 0
-        if self.linear: return self.start_lr + (self.end_lr-self.start_lr)*p
-        return self.start_lr*(self.end_lr/self.start_lr)**p
-    def before_fit(self):
-        # weights, BatchNorm statistics, optimizer
-        self.state = deepcopy(self.model.state_dict()),deepcopy(self.opt.state_dict())
-        self.rng = _rng_state(self.dls)
-        self.val_dl = fixed_subset_dl(self.dls.valid, self.n_val, self.seed)
-        self.rec = L(),L(),L(),L()    # per iteration: lr, smoothed train loss, train loss, train accuracy
-        self.val = L(),L(),L(),L()    # per evaluation: iteration, lr, test loss, test accuracy
-        self.best,self.diverged = math.inf,False
-        if self.mom is not None: check_momentum(self.opt, self.mom); self.opt.set_hyper('mom', self.mom)
-    def before_batch(self):
-        lr = self._lr(self.train_iter)
-        self.opt.set_hyper('lr', lr if self.mults is None else lr*self.mults)
-    def after_batch(self):
-        i = self.train_iter   # already counted this batch
-        sl = float(self.smooth_loss)
-        acc = float((self.pred.argmax(-1)==self.y).float().mean())
-        for l,v in zip(self.rec, (self._lr(i-1), sl, float(self.loss.detach()), acc)):
-            l.append(v)
-        self.best = min(self.best, sl)
-        self.diverged = self.stop_div and (not math.isfinite(sl) or sl > self.div_mult*self.best)
-        stop = self.diverged or i >= self.num_it
-        if i % self.val_every == 0 or stop:   # always evaluate where the test ends
-            vl,va = evaluate(self.model, self.val_dl, self.loss_func)
-            for l,v in zip(self.val, (i, self._lr(i-1), vl, va)): l.append(v)
-        if stop: raise CancelFitException()
-    def before_validate(self): raise CancelValidException()
-    def after_fit(self):
-        self.opt.zero_grad()
-        self.model.load_state_dict(self.state[0])
-        self.opt.load_state_dict(self.state[1])
-        _set_rng_state(self.dls, self.rng)
-        self.learn.lr_range = LRRangeResult(*[list(map(float, l)) for l in self.rec],
-                                            *[list(map(float, l)) for l in self.val],
-                                            start_lr=self.start_lr, end_lr=self.end_lr, num_it=self.num_it,
-                                            linear=self.linear,
-                                            diverged=self.diverged)
+__all__ = ['noise_sd', 'RangeSuggestion', 'suggest_lrs', 'LRRangeResult', 'RangeBand', 'range_band', 'fixed_subset_dl',
+           'evaluate', 'LRRangeTest']
 
 # %% ../nbs/03_lr_range.ipynb #5f69b0c5
 def noise_sd(y)->float:
@@ -181,45 +92,49 @@ class LRRangeResult:
         "(lr_min, lr_max) for a cycle: `lr_max` at the top of the accuracy curve, `lr_min` = `lr_max/div` (paper: 3–4)"
         return tuple(self.suggestion(div))
 
-    def super_convergence_likely(self, keep:float=0.8)->bool:
-        "Did accuracy stay high at large LR? The test reached `end_lr` and the last accuracy is ≥ `keep` × the peak"
-        return (not self.diverged) and self.val_iters[-1] >= self.num_it and self.val_accs[-1] >= keep*self.peak[1]
-
-    def verdict(self, keep:float=0.8)->str:
-        "The test's reading in one sentence"
-        lr,acc = self.peak
-        end = f"{self.val_accs[-1]:.1%} at LR {self.val_lrs[-1]:.3g}"
-        if self.super_convergence_likely(keep):
-            return (f"Super-convergence likely: test accuracy peaked at {acc:.1%} (LR {lr:.3g}) and stayed high to the "
-                    "end, "
-                    f"{end}.")
-        why = "the loss diverged" if self.diverged else f"accuracy fell to {end}"
-        return f"Super-convergence unlikely: test accuracy peaked at {acc:.1%} (LR {lr:.3g}), then {why}."
-
-    def plot(self, ax=None, title:str|None=None, show_suggestion:bool=True):
-        "Test accuracy against LR (the paper's Fig. 2), smoothed training loss on a twin axis"
-        if ax is None: _,ax = plt.subplots(figsize=(6,4))
-        ax.plot(self.val_lrs, 100*np.array(self.val_accs), 'o-', color='C0', label='test accuracy')
-        ax.set_xlabel('learning rate'); ax.set_ylabel('test accuracy, %', color='C0')
-        if not self.linear: ax.set_xscale('log')
-        ax2 = ax.twinx()
-        ax2.plot(self.lrs, self.smooth_losses, color='C1', alpha=0.6, label='train loss (smoothed)')
-        ax2.set_ylabel('train loss', color='C1')
-        if show_suggestion:
-            s = self.suggestion()
-            if s.top_hi > s.top_lo:   # a band is named only where it is drawn
-                ax.axvspan(s.top_lo, s.top_hi, color='C0', alpha=0.15, label='top (within noise of the best)')
-            for v,ls,n in ((s.lr_min, ':', 'lr_min'), (s.lr_max, '--', f'lr_max (confidence {s.confidence:.0%})')):
-                ax.axvline(v, color='grey', ls=ls, label=n)
-            h1,l1 = ax.get_legend_handles_labels(); h2,l2 = ax2.get_legend_handles_labels()
-            # off the data
-            ax.legend(h1 + h2, l1 + l2, fontsize=8, loc='upper center', bbox_to_anchor=(0.5, -0.2), ncol=2)
-        ax.set_title(title or f"LR range test, {self.num_it} iterations")
-        return ax
-
     def to_dict(self)->dict: return asdict(self)
     @classmethod
     def from_dict(cls, d:dict): return cls(**d)
+
+# %% ../nbs/03_lr_range.ipynb #828f7221
+@patch
+def super_convergence_likely(self:LRRangeResult, keep:float=0.8)->bool:
+    "Did accuracy stay high at large LR? The test reached `end_lr` and the last accuracy is ≥ `keep` × the peak"
+    return (not self.diverged) and self.val_iters[-1] >= self.num_it and self.val_accs[-1] >= keep*self.peak[1]
+
+@patch
+def verdict(self:LRRangeResult, keep:float=0.8)->str:
+    "The test's reading in one sentence"
+    lr,acc = self.peak
+    end = f"{self.val_accs[-1]:.1%} at LR {self.val_lrs[-1]:.3g}"
+    if self.super_convergence_likely(keep):
+        return (f"Super-convergence likely: test accuracy peaked at {acc:.1%} (LR {lr:.3g}) and stayed high to the "
+                f"end, {end}.")
+    why = "the loss diverged" if self.diverged else f"accuracy fell to {end}"
+    return f"Super-convergence unlikely: test accuracy peaked at {acc:.1%} (LR {lr:.3g}), then {why}."
+
+# %% ../nbs/03_lr_range.ipynb #68e88b64
+@patch
+def plot(self:LRRangeResult, ax=None, title:str|None=None, show_suggestion:bool=True):
+    "Test accuracy against LR (the paper's Fig. 2), smoothed training loss on a twin axis"
+    if ax is None: _,ax = plt.subplots(figsize=(6,4))
+    ax.plot(self.val_lrs, 100*np.array(self.val_accs), 'o-', color='C0', label='test accuracy')
+    ax.set_xlabel('learning rate'); ax.set_ylabel('test accuracy, %', color='C0')
+    if not self.linear: ax.set_xscale('log')
+    ax2 = ax.twinx()
+    ax2.plot(self.lrs, self.smooth_losses, color='C1', alpha=0.6, label='train loss (smoothed)')
+    ax2.set_ylabel('train loss', color='C1')
+    if show_suggestion:
+        s = self.suggestion()
+        if s.top_hi > s.top_lo:   # a band is named only where it is drawn
+            ax.axvspan(s.top_lo, s.top_hi, color='C0', alpha=0.15, label='top (within noise of the best)')
+        for v,ls,n in ((s.lr_min, ':', 'lr_min'), (s.lr_max, '--', f'lr_max (confidence {s.confidence:.0%})')):
+            ax.axvline(v, color='grey', ls=ls, label=n)
+        h1,l1 = ax.get_legend_handles_labels(); h2,l2 = ax2.get_legend_handles_labels()
+        # off the data
+        ax.legend(h1 + h2, l1 + l2, fontsize=8, loc='upper center', bbox_to_anchor=(0.5, -0.2), ncol=2)
+    ax.set_title(title or f"LR range test, {self.num_it} iterations")
+    return ax
 
 # %% ../nbs/03_lr_range.ipynb #c13be9fd
 @dataclass
@@ -291,6 +206,103 @@ def plot(self:RangeBand, ax=None, title:str|None=None):
     ax.set_xlabel('learning rate'); ax.set_ylabel('test accuracy, %'); ax.legend(fontsize=8, loc='best')
     ax.set_title(title or ('not bracketed: ' if self.open_end else '') + f"range test over {self.k} seeds")
     return ax
+
+# %% ../nbs/03_lr_range.ipynb #98f95b9d
+def fixed_subset_dl(dl, n:int, seed:int=0):
+    "A non-shuffled copy of `dl` over a fixed random subset of `n` of its items (all if `n` is larger)"
+    n = min(n, dl.n)
+    idxs = torch.randperm(dl.n, generator=torch.Generator().manual_seed(seed))[:n].sort().values.tolist()
+    return dl.new(n=n, shuffle=False, drop_last=False, get_idxs=lambda: idxs)
+
+# %% ../nbs/03_lr_range.ipynb #fc77c308
+@torch.no_grad()
+def evaluate(model, dl, loss_func)->tuple:
+    "Mean loss and accuracy of `model` on `dl`, in eval mode (restoring the mode after)"
+    was = model.training; model.eval()
+    n = loss = correct = 0
+    for xb,yb in dl:
+        out = model(xb)
+        loss += float(loss_func(out, yb))*len(yb); correct += int((out.argmax(-1)==yb).sum()); n += len(yb)
+    model.train(was)
+    return loss/n, correct/n
+
+# %% ../nbs/03_lr_range.ipynb #7ce242cc
+# what a fastai `TfmdDL` works out from one batch the first time it is iterated (drawing random augmentations)
+_LAZY = ('_n_inp', '_types')
+
+def _rng_state(dls)->tuple:
+    "Every random state a fit consumes: torch (CPU, CUDA), Python, NumPy, each loader's generator and lazy first pass"
+    return (torch.get_rng_state(), torch.cuda.get_rng_state_all() if torch.cuda.is_available() else None,
+            random.getstate(), np.random.get_state(),
+            [(deepcopy(dl.rng), [hasattr(dl, a) for a in _LAZY]) for dl in dls.loaders])
+
+# %% ../nbs/03_lr_range.ipynb #09d2f8b8
+def _set_rng_state(dls, state):
+    cpu,cuda,py,nps,dl_states = state
+    torch.set_rng_state(cpu)
+    if cuda is not None: torch.cuda.set_rng_state_all(cuda)
+    random.setstate(py); np.random.set_state(nps)
+    for dl,(r,had) in zip(dls.loaders, dl_states):
+        dl.rng = r
+        for a,h in zip(_LAZY, had):
+            if not h and hasattr(dl, a): delattr(dl, a)   # so the next fit draws that first pass, as it would have
+
+# %% ../nbs/03_lr_range.ipynb #55daefe6
+class LRRangeTest(Callback):
+    "The paper's LR range test: LR from `start_lr` to `end_lr` over `num_it` iterations, accuracy every `val_every`"
+    order,run_valid = 60,False
+    def __init__(self, start_lr=0., end_lr=3., num_it=1000, linear=True, val_every=50, n_val=2000, stop_div=True,
+                 div_mult=4., mom=0.9, seed=0,
+                 mults=None): # Per parameter group, a multiple of the LR (the last group: 1), kept at every iteration
+        store_attr()
+    def _lr(self, i):
+        p = (i+1)/self.num_it   # the LR reaches `end_lr` at the last iteration, and is never 0
+        if self.linear: return self.start_lr + (self.end_lr-self.start_lr)*p
+        return self.start_lr*(self.end_lr/self.start_lr)**p
+    def before_fit(self):
+        # weights, BatchNorm statistics, optimizer
+        self.state = deepcopy(self.model.state_dict()),deepcopy(self.opt.state_dict())
+        self.rng = _rng_state(self.dls)
+        self.val_dl = fixed_subset_dl(self.dls.valid, self.n_val, self.seed)
+        self.rec = L(),L(),L(),L()    # per iteration: lr, smoothed train loss, train loss, train accuracy
+        self.val = L(),L(),L(),L()    # per evaluation: iteration, lr, test loss, test accuracy
+        self.best,self.diverged = math.inf,False
+        if self.mom is not None: check_momentum(self.opt, self.mom); self.opt.set_hyper('mom', self.mom)
+    def before_batch(self):
+        lr = self._lr(self.train_iter)
+        self.opt.set_hyper('lr', lr if self.mults is None else lr*self.mults)
+
+# %% ../nbs/03_lr_range.ipynb #2fec8b17
+@patch
+def after_batch(self:LRRangeTest):
+    "Record this iteration; measure test accuracy every `val_every` iterations; stop at `num_it` or on divergence"
+    i = self.train_iter   # already counted this batch
+    sl = float(self.smooth_loss)
+    acc = float((self.pred.argmax(-1)==self.y).float().mean())
+    for l,v in zip(self.rec, (self._lr(i-1), sl, float(self.loss.detach()), acc)):
+        l.append(v)
+    self.best = min(self.best, sl)
+    self.diverged = self.stop_div and (not math.isfinite(sl) or sl > self.div_mult*self.best)
+    stop = self.diverged or i >= self.num_it
+    if i % self.val_every == 0 or stop:   # always evaluate where the test ends
+        vl,va = evaluate(self.model, self.val_dl, self.loss_func)
+        for l,v in zip(self.val, (i, self._lr(i-1), vl, va)): l.append(v)
+    if stop: raise CancelFitException()
+
+# %% ../nbs/03_lr_range.ipynb #0c98ab82
+@patch
+def before_validate(self:LRRangeTest): raise CancelValidException()
+@patch
+def after_fit(self:LRRangeTest):
+    "Put back weights, optimizer state and the data's RNGs; the reading goes to `learn.lr_range`"
+    self.opt.zero_grad()
+    self.model.load_state_dict(self.state[0])
+    self.opt.load_state_dict(self.state[1])
+    _set_rng_state(self.dls, self.rng)
+    self.learn.lr_range = LRRangeResult(*[list(map(float, l)) for l in self.rec],
+                                        *[list(map(float, l)) for l in self.val],
+                                        start_lr=self.start_lr, end_lr=self.end_lr, num_it=self.num_it,
+                                        linear=self.linear, diverged=self.diverged)
 
 # %% ../nbs/03_lr_range.ipynb #5d2de04e
 @patch

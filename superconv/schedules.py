@@ -155,9 +155,50 @@ def learner_lrs(learn, name, v):
     if k not in (1, n): raise ValueError(f"{name} has {k} values for {n} parameter groups")
     return v
 
-# %% ../nbs/02_schedules.ipynb #09eab3ea
+# %% ../nbs/02_schedules.ipynb #a59e105d
 DEFAULT_DIV = 10.
 
+def _cycle_lrs(lr_max, lr_min, final_lr, final_div):
+    "Checked LRs of a cycle: `lr_max` of every group, then the last group's lr_max, lr_min and final LR"
+    lr_max = _group_vals('lr_max', lr_max); _check_lrs(lr_max=lr_max)
+    lr_min = lr_max/DEFAULT_DIV if lr_min is None else _group_vals('lr_min', lr_min)
+    final_lr = _group_vals('final_lr', final_lr)
+    _check_lrs(lr_min=lr_min, final_div=final_div)
+    _same_ratios(lr_max=lr_max, lr_min=lr_min, final_lr=final_lr)
+    lrs,lr_max,lr_min,final_lr = lr_max,_last(lr_max),_last(lr_min),_last(final_lr)
+    if lr_min >= lr_max: raise ValueError(f"lr_min must be smaller than lr_max, got lr_min={lr_min} >= "
+                                          f"lr_max={lr_max}")
+    return lrs, lr_max, lr_min, final_lr
+
+# %% ../nbs/02_schedules.ipynb #72a793d5
+def _ann_fraction(n_iter, pct_ann, n_ann):
+    "The annihilation's fraction of training: `pct_ann`, or `n_ann` iterations where given"
+    if n_ann is None:
+        if not (isinstance(pct_ann, (int, float)) and 0 <= pct_ann < 1):
+            raise ValueError(f"pct_ann must be a fraction in [0, 1), got {pct_ann!r}")
+        return pct_ann
+    if not (isinstance(n_ann, (int, np.integer)) and 0 <= n_ann < n_iter):
+        raise ValueError(f"n_ann must be an integer in [0, n_iter), got {n_ann!r}")
+    return n_ann/n_iter
+
+# %% ../nbs/02_schedules.ipynb #fb5b88f1
+def _cycle_knots(n_iter, pct_ann, lr_min, lr_max, final):
+    "(positions, LRs) of the knots of a linear cycle over `n_iter` iterations, the last `pct_ann` annihilating"
+    c = 1-pct_ann
+    if pct_ann == 0:
+        # no annihilation: one cycle over the whole run, ending at lr_min (PyTorch's two-phase OneCycleLR)
+        knots,ys = (lambda n: (n/2-1, n-1)),[lr_min, lr_max, lr_min]
+        ok = lambda a,e: 1 <= a and a+1 <= e
+    else:
+        # iterations of the peak, of the end of the cycle, of the final LR (PyTorch's three-phase OneCycleLR)
+        knots,ys = (lambda n: (c*n/2-1, c*n-2, n-1)),[lr_min, lr_max, lr_min, final]
+        ok = lambda a,b,e: 1 <= a and a+1 <= b and b+1 <= e   # each phase at least one iteration long
+    if not ok(*knots(n_iter)):
+        need = first(range(n_iter, 10**6), lambda m: ok(*knots(m)))
+        raise ValueError(f"{n_iter} iterations are too few for a cycle with pct_ann={pct_ann:g}: need at least {need}")
+    return [0, *(k/n_iter for k in knots(n_iter))], ys
+
+# %% ../nbs/02_schedules.ipynb #09eab3ea
 def paper_one_cycle_scheds(n_iter:int,     # Training iterations
                            lr_max:float|list, # Peak LR, from the LR range test (a list: one per parameter group)
                            lr_min:float|list|None=None, # LR at the cycle's start and end (`None`: `lr_max/DEFAULT_DIV`)
@@ -168,36 +209,13 @@ def paper_one_cycle_scheds(n_iter:int,     # Training iterations
                            final_lr:float|list|None=None # … or the last LR itself (overrides `final_div`)
                           )->dict:
     "`{'lr': …, 'mom': …}` schedules (functions of `pos`) of the paper's linear 1cycle with annihilation"
-    lr_max = _group_vals('lr_max', lr_max); _check_lrs(lr_max=lr_max)
-    lr_min = lr_max/DEFAULT_DIV if lr_min is None else _group_vals('lr_min', lr_min)
-    final_lr = _group_vals('final_lr', final_lr)
-    _check_lrs(lr_min=lr_min, final_div=final_div)
-    _same_ratios(lr_max=lr_max, lr_min=lr_min, final_lr=final_lr)
-    lrs,lr_max,lr_min,final_lr = lr_max,_last(lr_max),_last(lr_min),_last(final_lr)
-    if lr_min >= lr_max: raise ValueError(f"lr_min must be smaller than lr_max, got lr_min={lr_min} >= "
-                                          f"lr_max={lr_max}")
-    if n_ann is not None:
-        if not (isinstance(n_ann, (int, np.integer)) and 0 <= n_ann < n_iter):
-            raise ValueError(f"n_ann must be an integer in [0, n_iter), got {n_ann!r}")
-        pct_ann = n_ann/n_iter
-    elif not (isinstance(pct_ann, (int, float)) and 0 <= pct_ann < 1): raise ValueError("pct_ann must be a fraction "
-                                                                                        f"in [0, 1), got {pct_ann!r}")
+    lrs,lr_max,lr_min,final_lr = _cycle_lrs(lr_max, lr_min, final_lr, final_div)
+    pct_ann = _ann_fraction(n_iter, pct_ann, n_ann)
     final = lr_min/final_div if final_lr is None else final_lr
     if not (isinstance(final, (int, float)) and 0 <= final <= lr_min):
         raise ValueError(f"final_lr must be in [0, lr_min], got {final!r}")
-    moms,n,c = _moms(moms),n_iter,1-pct_ann
-    if pct_ann == 0:
-        # no annihilation: one cycle over the whole run, ending at lr_min (PyTorch's two-phase OneCycleLR)
-        knots,ys = (lambda n: (n/2-1, n-1)),[lr_min, lr_max, lr_min]
-        ok = lambda a,e: 1 <= a and a+1 <= e
-    else:
-        # iterations of the peak, of the end of the cycle, of the final LR (PyTorch's three-phase OneCycleLR)
-        knots,ys = (lambda n: (c*n/2-1, c*n-2, n-1)),[lr_min, lr_max, lr_min, final]
-        ok = lambda a,b,e: 1 <= a and a+1 <= b and b+1 <= e   # each phase at least one iteration long
-    ks = knots(n)
-    if not ok(*ks): raise ValueError(f"{n_iter} iterations are too few for a cycle with pct_ann={pct_ann:g}: "
-                                     f"need at least {first(range(n, 10**6), lambda m: ok(*knots(m)))}")
-    xs = [0, *(k/n for k in ks)]
+    moms = _moms(moms)
+    xs,ys = _cycle_knots(n_iter, pct_ann, lr_min, lr_max, final)
     res = {'lr': _per_group(sched_knots(xs, ys), lrs)}
     if isinstance(moms, tuple): res['mom'] = sched_knots(xs, [*moms, moms[-1]][:len(xs)])
     elif moms is not None: res['mom'] = lambda pos: float(moms)
