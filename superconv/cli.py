@@ -39,7 +39,7 @@ def format_summary(s:dict)->str:
 # %% ../nbs/09_cli.ipynb #f0c0afdd
 SUITE_NAMES = ('table1', 'one_cycle', 'mnist', 'lr_range', 'data_size', 'batch_size', 'weight_decay', 'momentum',
                'dropout', 'depth', 'archs', 'cifar100', 'hessian')
-REGIME_NAMES = ('cpu', 'arena')
+REGIME_NAMES = ('cpu', 'cpu-5k', 'arena')
 
 def check_suite(name:str, regimes:bool=False)->str:
     "`name` if it names a suite (with `regimes`, or a regime map), else a `ValueError` listing them"
@@ -114,6 +114,34 @@ def _list(a):
 
 def _add_list(sub, common): sub.add_parser('list', help='the suites and their scales').set_defaults(func=_list)
 
+# %% ../nbs/09_cli.ipynb #c8b1d2a7
+def _map(a):
+    from superconv.regime import REGIMES, run_map, map_report
+    from superconv.store import ResultStore
+    from superconv.suites import results_dir
+    if a.name not in REGIMES: raise ValueError(f"Unknown regime map {a.name!r}; choose one of: {', '.join(REGIMES)}")
+    m,t = REGIMES[a.name],time.time()
+    st = ResultStore(results_dir(a.out)/m.store_file)
+    plot = st.path.with_name(f'regime-{a.name}-map.png')
+    if a.report: return print(map_report(m, st, plot_to=None if a.no_plots else plot))
+    sizes = ', '.join(f'{n:,} images: {list(b)} iterations' for n,b in m.sizes.items())
+    print(f"regime map {a.name!r}: {len(m.cells)} cells ({sizes}), schedules {', '.join(m.schedules)}, each tuned "
+          f"per cell on a {m.base['n_valid']:,}-image validation split; into {st.path}", flush=True)
+    run_map(m, st, device=a.device, verbose=True)
+    print(f"done in {time.time()-t:.0f}s\n"); print(map_report(m, st, plot_to=plot))
+
+# %% ../nbs/09_cli.ipynb #ab0db53d
+def _add_map(sub, common):
+    mp = sub.add_parser('map', parents=[common], help="the regime map: training-set sizes × budgets, every schedule "
+                                                      "at an LR "
+                        "tuned per cell on a validation split (resumable; hours on a CPU)")
+    mp.add_argument('name', nargs='?', default='cpu', help="which map (default: cpu)")
+    mp.add_argument('--report', action='store_true', help='no training: print the finished cells, the fraction per '
+                                                          'size, '
+                    'and write the plot')
+    mp.add_argument('--no-plots', action='store_true', help='with --report: the text only')
+    mp.set_defaults(func=_map)
+
 # %% ../nbs/09_cli.ipynb #77080efd
 def _executor(a):
     "A `RayExecutor` for `--workers`/`--ray` (checked before anything starts), else `None`: Ray is not imported"
@@ -125,14 +153,19 @@ def _executor(a):
     from superconv.cluster import RayExecutor
     return RayExecutor(a.workers, a.ray, threads=a.threads or 1, gpus=a.gpus)
 
+# %% ../nbs/09_cli.ipynb #67b6e515
+def _run_regime(a):
+    "`superconv run arena` is `superconv map arena`: a regime map has one scale and tunes its cells in turn"
+    if a.scale != 'cpu': raise ValueError(f"The {a.suite!r} regime map has one scale, cpu; got {a.scale!r}")
+    extra = [f for f,v in (('--dry-run', a.dry_run), ('--minutes', a.minutes), ('--workers', a.workers),
+                           ('--ray', a.ray)) if v]
+    if extra: raise ValueError(f"{', '.join(extra)}: not for a regime map, which tunes its cells one after another")
+    return _map(argparse.Namespace(name=a.suite, out=a.out, report=False, no_plots=False, device=a.device))
+
+# %% ../nbs/09_cli.ipynb #19acd107
 def _run(a):
     check_suite(a.suite, regimes=True)
-    if a.suite in REGIME_NAMES and a.suite not in SUITE_NAMES:   # `superconv run arena` is `superconv map arena`
-        if a.scale != 'cpu': raise ValueError(f"The {a.suite!r} regime map has one scale, cpu; got {a.scale!r}")
-        extra = [f for f,v in (('--dry-run', a.dry_run), ('--minutes', a.minutes), ('--workers', a.workers),
-                               ('--ray', a.ray)) if v]
-        if extra: raise ValueError(f"{', '.join(extra)}: not for a regime map, which tunes its cells one after another")
-        return _map(argparse.Namespace(name=a.suite, out=a.out, report=False, no_plots=False, device=a.device))
+    if a.suite in REGIME_NAMES and a.suite not in SUITE_NAMES: return _run_regime(a)
     from superconv.suites import run_suite
     from superconv.report import report_suite
     ex = _executor(a)
@@ -177,34 +210,6 @@ def _add_run(sub, common):
     r.add_argument('--gpus', type=_gpu_share, default=1., help='with --workers/--ray and a CUDA device: GPUs per run, '
                    'a fraction packs small runs on one GPU (default 1)')
     r.set_defaults(func=_run)
-
-# %% ../nbs/09_cli.ipynb #c8b1d2a7
-def _map(a):
-    from superconv.regime import REGIMES, run_map, map_report
-    from superconv.store import ResultStore
-    from superconv.suites import results_dir
-    if a.name not in REGIMES: raise ValueError(f"Unknown regime map {a.name!r}; choose one of: {', '.join(REGIMES)}")
-    m,t = REGIMES[a.name],time.time()
-    st = ResultStore(results_dir(a.out)/m.store_file)
-    plot = st.path.with_name(f'regime-{a.name}-map.png')
-    if a.report: return print(map_report(m, st, plot_to=None if a.no_plots else plot))
-    sizes = ', '.join(f'{n:,} images: {list(b)} iterations' for n,b in m.sizes.items())
-    print(f"regime map {a.name!r}: {len(m.cells)} cells ({sizes}), schedules {', '.join(m.schedules)}, each tuned "
-          f"per cell on a {m.base['n_valid']:,}-image validation split; into {st.path}", flush=True)
-    run_map(m, st, device=a.device, verbose=True)
-    print(f"done in {time.time()-t:.0f}s\n"); print(map_report(m, st, plot_to=plot))
-
-# %% ../nbs/09_cli.ipynb #ab0db53d
-def _add_map(sub, common):
-    mp = sub.add_parser('map', parents=[common], help="the regime map: training-set sizes × budgets, every schedule "
-                                                      "at an LR "
-                        "tuned per cell on a validation split (resumable; hours on a CPU)")
-    mp.add_argument('name', nargs='?', default='cpu', help="which map (default: cpu)")
-    mp.add_argument('--report', action='store_true', help='no training: print the finished cells, the fraction per '
-                                                          'size, '
-                    'and write the plot')
-    mp.add_argument('--no-plots', action='store_true', help='with --report: the text only')
-    mp.set_defaults(func=_map)
 
 # %% ../nbs/09_cli.ipynb #237b8571
 def _report(a):

@@ -159,39 +159,6 @@ def local_api_links(body:str, # A page's HTML
         return f'href="{page}' + (f'#{anchor}"' if anchor else '"')
     return re.sub(rf'href="{re.escape(host)}([\w.]+)\.html(?:#([^"]*))?"', sub, body)
 
-# %% ../nbs/08_docs.ipynb #71580cef
-_CSS = """
-body{margin:0;font:16px/1.55 system-ui,-apple-system,Segoe UI,Roboto,sans-serif;color:#1f2328;display:flex}
-nav{position:sticky;top:0;height:100vh;overflow:auto;width:270px;flex:none;background:#f6f8fa;
-  border-right:1px solid #d0d7de;padding:1rem;box-sizing:border-box}
-nav h2{font-size:1.1rem;margin:.2rem 0 1rem}
-nav h3{font-size:.8rem;text-transform:uppercase;color:#57606a;margin:1.2rem 0 .3rem}
-nav a{display:block;padding:.15rem .4rem;border-radius:4px;color:#0969da;text-decoration:none;font-size:.92rem}
-nav a.current{background:#ddf4ff;font-weight:600} #menu,label[for=menu]{display:none}
-#search{width:100%;box-sizing:border-box;padding:.35rem;border:1px solid #d0d7de;border-radius:4px}
-main{max-width:980px;padding:1.5rem 2.5rem;min-width:0;flex:1;overflow-wrap:break-word} main a{overflow-wrap:anywhere}
-#results{border:1px solid #d0d7de;border-radius:6px;padding:.5rem 1rem;margin-bottom:1.5rem;background:#fbfcfd}
-#results .hit{margin:.6rem 0} #results .sec{color:#57606a;font-size:.8rem;margin-left:.5rem}
-#results p{margin:.15rem 0;font-size:.9rem;color:#424a53} mark{background:#fff8c5}
-pre{background:#f6f8fa;padding:.7rem;border-radius:6px;font-size:.85rem;overflow-x:auto}
-.output_area pre,.jp-OutputArea pre,.text_cell_render pre{white-space:pre-wrap;overflow-wrap:anywhere}
-code{font-size:.88em} table{border-collapse:collapse;margin:.6rem 0;font-size:.9rem;display:block;overflow-x:auto}
-td,th{border:1px solid #d0d7de;padding:.25rem .5rem}
-img{max-width:100%;height:auto} blockquote{color:#57606a;border-left:4px solid #d0d7de;margin:0;padding:0 1rem}
-.jp-InputArea,.input_area{margin:.4rem 0} .jp-OutputArea pre,.output_area pre{background:#fff;border:1px solid #eaeef2}
-aside.toc{position:sticky;top:0;align-self:flex-start;width:220px;flex:none;padding:1.5rem 1rem;font-size:.85rem;
-  max-height:100vh;overflow:auto;box-sizing:border-box}
-aside.toc a{display:block;color:#57606a;text-decoration:none;padding:.1rem 0} aside.toc a.h3{padding-left:.8rem}
-.prevnext{display:flex;justify-content:space-between;gap:1rem;border-top:1px solid #d0d7de;margin-top:2rem;
-  padding-top:1rem}
-@media (max-width:1250px){aside.toc{display:none}}
-@media (max-width:760px){
-  body{display:block} main{padding:1rem} h1{font-size:1.8rem}
-  nav{position:static;height:auto;width:auto;border-right:0;border-bottom:1px solid #d0d7de}
-  label[for=menu]{display:inline-block;cursor:pointer;margin-bottom:.5rem;font-weight:600}
-  nav .pages{display:none} #menu:checked ~ .pages{display:block}}
-"""
-
 # %% ../nbs/08_docs.ipynb #94db7bf8
 def _nav(page:dict, pages:list, site:str)->str:
     "The sidebar: site name, search box, and the pages by section (a menu at phone width)"
@@ -260,39 +227,6 @@ def search_index(docs:list)->dict:
     rows = [dict(url=d['url'], **{f: _words(d[f]) for f in ('title', 'headings', 'text', 'code')}) for d in docs]
     return lunr(ref='url', fields=fields, documents=rows).serialize()
 
-# %% ../nbs/08_docs.ipynb #6086808e
-_JS = """
-(function () {   // the index is a script, not JSON fetched at run time, so search also works from file:// URLs
-  const idx = lunr.Index.load(window.SEARCH_INDEX), docs = window.SEARCH_DOCS;
-  const box = document.getElementById('search'), out = document.getElementById('results');
-  const esc = s => s.replace(/[&<>]/g, c => ({'&': '&amp;', '<': '&lt;', '>': '&gt;'}[c]));
-  function snippet(d, terms) {
-    for (const f of [d.text, d.code]) {
-      const low = f.toLowerCase(), i = Math.min(...terms.map(t => low.indexOf(t)).filter(i => i >= 0));
-      if (!isFinite(i)) continue;
-      const s = Math.max(0, i - 80), t = terms.find(t => low.startsWith(t, i)) || '';
-      return (s ? '…' : '') + esc(f.slice(s, i)) + '<mark>' + esc(f.slice(i, i + t.length)) + '</mark>'
-        + esc(f.slice(i + t.length, i + 160)) + '…';
-    }
-    return '';
-  }
-  box.addEventListener('input', () => {
-    const q = box.value.trim().toLowerCase(), terms = q.split(/[^\\w]+/).filter(t => t.length > 1);
-    out.innerHTML = ''; out.hidden = !terms.length;
-    if (!terms.length) return;
-    const hits = idx.query(b => terms.forEach(t => {   // a whole word counts most; a prefix finds a word being typed
-      b.term(t, {boost: 10}); b.term(t, {wildcard: lunr.Query.wildcard.TRAILING}); }));
-    out.innerHTML = `<b>${hits.length} page${hits.length == 1 ? '' : 's'} for “${esc(q)}”</b>` + hits.map(h => {
-      const d = docs[h.ref];
-      return `<div class="hit"><a href="${h.ref}">${esc(d.title)}</a><span class="sec">${esc(d.section)}</span>`
-        + `<p>${snippet(d, terms)}</p></div>`;
-    }).join('');
-  });
-  box.addEventListener('keydown', e => {
-    if (e.key === 'Escape') { box.value = ''; box.dispatchEvent(new Event('input')); } });
-})();
-"""
-
 # %% ../nbs/08_docs.ipynb #5f270ef6
 def _links(body:str)->str:
     "Links between notebooks (`x.ipynb`, Quarto's `x.qmd`) point at their pages"
@@ -358,8 +292,7 @@ def build_site(out:str|Path='_site', # Folder to write (replaced)
     for p in pages: (out/p['url']).write_text(_page(local_api_links(bodies[p['url']], mods, ids, host), p, pages, site))
     (out/'search-index.js').write_text(f"window.SEARCH_INDEX = {json.dumps(search_index(docs))};\n"
                                        f"window.SEARCH_DOCS = {json.dumps({d['url']: d for d in docs})};")
-    (out/'style.css').write_text(_CSS); (out/'search.js').write_text(_JS)
-    shutil.copy(Path(superconv.__file__).parent/'assets'/'lunr.min.js', out)
+    for f in ('style.css', 'search.js', 'lunr.min.js'): shutil.copy(Path(superconv.__file__).parent/'assets'/f, out)
     (out/'pygments.css').write_text(HtmlFormatter().get_style_defs('.highlight'))
     return out
 

@@ -145,6 +145,10 @@ def _check_phases(s):
         raise ValueError(f"n_iter={s.n_iter} is too short for the {s.schedule} schedule's {len(cuts)+1} phases "
                          f"(each needs at least one iteration)")
 
+def _check_spec(s):
+    "Every check of a `RunSpec`, in order: the first bad field raises"
+    for check in (_check_names, _check_counts, _check_lrs, _check_fractions, _check_scales, _check_phases): check(s)
+
 # %% ../nbs/05_experiments.ipynb #6ecc6f39
 @dataclass(frozen=True)
 class RunSpec:
@@ -157,9 +161,7 @@ class RunSpec:
     lr_from:str|None=None        # Take (lr_min, lr_max) from the stored range test with this label instead
     dataset:str='cifar10'
     n_train:int|None=None        # Stratified training subset (`None`: all)
-    bs:int=512
-    model:str='resnet20'
-    dropout:float=0.
+    bs:int=512; model:str='resnet20'; dropout:float=0.
     bn_mom:float|None=0.1        # PyTorch BatchNorm momentum (Caffe fraction 0.999 → 0.001); `None` for nets without BN
     wd:float=1e-4                # L2 weight decay (Caffe-style, not on biases or BatchNorm)
     mom:float=0.9                # Momentum (constant) — or the top of the cycle when `cyc_mom`
@@ -176,9 +178,7 @@ class RunSpec:
     pct_decay:float|None=None    # wsd: decay fraction (`None`: its default, 0.2)
     hessian_every:int|None=None  # Record the Hessian-free LR estimate every this many iterations
     seed:int=0
-    def __post_init__(self):
-        for check in (_check_names, _check_counts, _check_lrs, _check_fractions, _check_scales, _check_phases):
-            check(self)
+    def __post_init__(self): _check_spec(self)
 
 # %% ../nbs/05_experiments.ipynb #e0a988a9
 _ADDED = {'n_valid': None, 'pct_warm': None, 'pct_decay': None}
@@ -335,6 +335,24 @@ def _left_line(minutes, new, left)->str:
     rest = f" ({', '.join(f'{s.label} seed {s.seed}' for s in left)}); run the same command again to continue"
     return f"time box of {minutes:g} min: {len(new)} runs done, {len(left)} left" + (rest if left else "")
 
+# %% ../nbs/05_experiments.ipynb #ae2d1372
+def _run_in_turn(todo, store, device, show, deadline, verbose, checkpoint_min, checkpoint_iters, **exec_kw)->list:
+    "Run `todo` one after another here, appending each record to `store` as it finishes; stop at `deadline`"
+    new = []
+    for i,s in enumerate(todo):
+        t = time.time()
+        if deadline is not None and t >= deadline: break
+        ck = None if checkpoint_min is None and checkpoint_iters is None else checkpoint_path(store, s.run_id)
+        try: rec = run_spec(s, store, device, show, deadline=deadline, checkpoint=ck,
+                            checkpoint_iters=checkpoint_iters, checkpoint_min=checkpoint_min, **exec_kw)
+        except DeadlineReached as e:
+            if verbose: print(f"[{i+1}/{len(todo)}] {e}", flush=True)
+            break
+        store.append(rec); new.append(rec)
+        if ck is not None: ck.unlink(missing_ok=True)   # stored: nothing left to resume
+        if verbose: print(progress_line(i, len(todo), s, rec, t), flush=True)
+    return new
+
 # %% ../nbs/05_experiments.ipynb #a04594a4
 def run_specs(specs:list, # `RunSpec`s, run in order (range tests first)
               store:ResultStore,
@@ -345,9 +363,9 @@ def run_specs(specs:list, # `RunSpec`s, run in order (range tests first)
               executor=None, # Runs the pending specs elsewhere, e.g. `superconv.cluster.RayExecutor` (no time box)
               **exec_kw)->list: # `channels_last`, `bf16`, `compile`: see `run_spec`
     "Run every spec not yet in `store`, appending each record as soon as it finishes; returns the new records"
-    minutes,new = check_minutes(minutes),[]
-    if executor is not None and minutes is not None: raise ValueError("A time box (minutes) runs one run at a time; "
-                                                                      "it cannot be combined with an executor")
+    minutes = check_minutes(minutes)
+    if executor is not None and minutes is not None:
+        raise ValueError("A time box (minutes) runs one run at a time; it cannot be combined with an executor")
     deadline = None if minutes is None else time.time()+60*minutes
     with store.writer():
         done = store.done()
@@ -357,18 +375,7 @@ def run_specs(specs:list, # `RunSpec`s, run in order (range tests first)
                           f"{len(todo)} to go")
         if executor is not None: return executor.run(todo, store, device, verbose, checkpoint_min, checkpoint_iters,
                                                      **exec_kw)
-        for i,s in enumerate(todo):
-            t = time.time()
-            if deadline is not None and t >= deadline: break
-            ck = None if checkpoint_min is None and checkpoint_iters is None else checkpoint_path(store, s.run_id)
-            try: rec = run_spec(s, store, device, show, deadline=deadline, checkpoint=ck,
-                                checkpoint_iters=checkpoint_iters, checkpoint_min=checkpoint_min, **exec_kw)
-            except DeadlineReached as e:
-                if verbose: print(f"[{i+1}/{len(todo)}] {e}", flush=True)
-                break
-            store.append(rec); new.append(rec)
-            if ck is not None: ck.unlink(missing_ok=True)   # stored: nothing left to resume
-            if verbose: print(progress_line(i, len(todo), s, rec, t), flush=True)
+        new = _run_in_turn(todo, store, device, show, deadline, verbose, checkpoint_min, checkpoint_iters, **exec_kw)
         if verbose and minutes is not None: print(_left_line(minutes, new, todo[len(new):]))
     return new
 

@@ -35,20 +35,24 @@ class RegimeMap:
     max_widen:int=3
     store:str=''     # The store's name, `regime-{store}.jsonl`, if not the map's own: maps may share one
     valid:dict=field(default_factory=dict) # {n_train: n_valid} for sizes smaller than the base's split
-    def spec(self, family:str, n_train:int, n_iter:int)->RunSpec:
-        "The run of `family` in the cell (`n_train`, `n_iter`), before its LR is tuned"
-        c = self.schedules[family]
-        # the family's own RunSpec fields (cyc_mom, pct_warm, …)
-        extra = {k: v for k,v in c.items() if k not in ('schedule', 'grid')}
-        base = {**self.base, 'n_valid': self.valid.get(n_train, self.base['n_valid'])}
-        return RunSpec(f'{family}-{n_train}-{n_iter}', c['schedule'], n_iter=n_iter, n_train=n_train,
-                       lr_max=c['grid'][0], eval_every=max(1, n_iter//8), **{**base, **extra})
-    @property
-    def store_file(self)->str: return f'regime-{self.store or self.name}.jsonl'
-    @property
-    def cells(self)->list:
-        "(family, n_train, n_iter) of every cell, in the order they run"
-        return [(f, n, b) for n,bs in self.sizes.items() for b in bs for f in self.schedules]
+
+# %% ../nbs/07a_regime.ipynb #a06d403b
+@patch
+def spec(self:RegimeMap, family:str, n_train:int, n_iter:int)->RunSpec:
+    "The run of `family` in the cell (`n_train`, `n_iter`), before its LR is tuned"
+    c = self.schedules[family]
+    extra = {k: v for k,v in c.items() if k not in ('schedule', 'grid')}   # the family's own fields (cyc_mom, …)
+    base = {**self.base, 'n_valid': self.valid.get(n_train, self.base['n_valid'])}
+    return RunSpec(f'{family}-{n_train}-{n_iter}', c['schedule'], n_iter=n_iter, n_train=n_train,
+                   lr_max=c['grid'][0], eval_every=max(1, n_iter//8), **{**base, **extra})
+
+@patch(as_prop=True)
+def store_file(self:RegimeMap)->str: return f'regime-{self.store or self.name}.jsonl'
+
+@patch(as_prop=True)
+def cells(self:RegimeMap)->list:
+    "(family, n_train, n_iter) of every cell, in the order they run"
+    return [(f, n, b) for n,bs in self.sizes.items() for b in bs for f in self.schedules]
 
 # %% ../nbs/07a_regime.ipynb #c9288373
 REGIMES = {}
@@ -217,24 +221,22 @@ def fraction_text(d:dict)->str:
     return s + (f"; 1cycle ahead at equal budget from {cr:,} iterations" if cr else "; 1cycle never ahead at equal "
                                                                                     "budget")
 
-# %% ../nbs/07a_regime.ipynb #427bb471
-def plot_map(m:RegimeMap, store:ResultStore, fam:str='1cycle', base:str='step'):
-    "Small multiples of accuracy against budget per size, and a heat map of `fam` − `base` at equal budget"
-    tab = map_table(m, store)
-    sizes = sorted(n for n in m.sizes if len(tab[tab.n_train == n]))
-    fig,axs = plt.subplots(1, len(sizes)+1, figsize=(3.6*(len(sizes)+1), 3.4), squeeze=False); axs = axs[0]
-    for ax,n in zip(axs, sizes):
-        for f,c in zip(m.schedules, ('C0', 'C1', 'C2', 'C3')):
-            t = tab[(tab.n_train == n) & (tab.family == f)]
-            ax.errorbar(t.n_iter, t.acc, yerr=t.se.fillna(0), marker='o', ms=4, capsize=2, color=c, label=f)
-        sb = tab[(tab.n_train == n) & (tab.family == base)]
-        if len(sb): ax.axhline(sb.acc.max(), ls=':', c='gray', lw=1)
-        ax.set_xscale('log', base=2)
-        ax.set_xticks(list(m.sizes[n]))
-        ax.set_xticklabels([f'{b:,}' for b in m.sizes[n]])
-        ax.minorticks_off(); ax.set_xlabel('iterations'); ax.set_title(f'{n:,} training images', fontsize=10)
-    axs[0].set_ylabel('test accuracy, %'); axs[0].legend(fontsize=8)
-    hm = axs[-1]
+# %% ../nbs/07a_regime.ipynb #b397d2d8
+def _size_panel(ax, tab, fams, budgets, n, base):
+    "Accuracy against budget at one training-set size, a line per family; dotted: `base`'s best"
+    for f,c in zip(fams, ('C0', 'C1', 'C2', 'C3')):
+        t = tab[tab.family == f]
+        ax.errorbar(t.n_iter, t.acc, yerr=t.se.fillna(0), marker='o', ms=4, capsize=2, color=c, label=f)
+    sb = tab[tab.family == base]
+    if len(sb): ax.axhline(sb.acc.max(), ls=':', c='gray', lw=1)
+    ax.set_xscale('log', base=2)
+    ax.set_xticks(list(budgets))
+    ax.set_xticklabels([f'{b:,}' for b in budgets])
+    ax.minorticks_off(); ax.set_xlabel('iterations'); ax.set_title(f'{n:,} training images', fontsize=10)
+
+# %% ../nbs/07a_regime.ipynb #d559bd7c
+def _gain_heatmap(hm, tab, m, sizes, fam, base):
+    "`fam` − `base` at equal budget, points: a row per size, a column per budget (in epochs, the same at every size)"
     grid = np.full((len(sizes), max(len(b) for b in m.sizes.values())), np.nan)
     for i,n in enumerate(sizes):
         for j,b in enumerate(m.sizes[n]):
@@ -246,11 +248,20 @@ def plot_map(m:RegimeMap, store:ResultStore, fam:str='1cycle', base:str='step'):
     for (i,j),v in np.ndenumerate(grid):
         if np.isfinite(v): hm.text(j, i, f'{v:+.1f}', ha='center', va='center', fontsize=8)
     ep = [round(b*m.base['bs']/sizes[0]) for b in m.sizes[sizes[0]]] if sizes else []
-    hm.set_xticks(range(len(ep)))
-    hm.set_xticklabels([f'{e} ep' for e in ep])
-    hm.set_yticks(range(len(sizes)))
-    hm.set_yticklabels([f'{n:,}' for n in sizes])
+    hm.set_xticks(range(len(ep))); hm.set_xticklabels([f'{e} ep' for e in ep])
+    hm.set_yticks(range(len(sizes))); hm.set_yticklabels([f'{n:,}' for n in sizes])
     hm.set_title(f'{fam} − {base} at equal budget, points', fontsize=10)
+
+# %% ../nbs/07a_regime.ipynb #427bb471
+def plot_map(m:RegimeMap, store:ResultStore, fam:str='1cycle', base:str='step',
+             tab=None): # `map_table(m, store)`, if already at hand
+    "Small multiples of accuracy against budget per size, and a heat map of `fam` − `base` at equal budget"
+    tab = map_table(m, store) if tab is None else tab
+    sizes = sorted(n for n in m.sizes if len(tab[tab.n_train == n]))
+    fig,axs = plt.subplots(1, len(sizes)+1, figsize=(3.6*(len(sizes)+1), 3.4), squeeze=False); axs = axs[0]
+    for ax,n in zip(axs, sizes): _size_panel(ax, tab[tab.n_train == n], m.schedules, m.sizes[n], n, base)
+    axs[0].set_ylabel('test accuracy, %'); axs[0].legend(fontsize=8)
+    _gain_heatmap(axs[-1], tab, m, sizes, fam, base)
     fig.tight_layout()
     return fig
 
@@ -270,6 +281,6 @@ def map_report(m:RegimeMap, store:ResultStore, plot_to=None)->str:
         d = sc_fraction(m, store, n, cells=cells)
         lines.append(fraction_text(d) if d else f"{n:,} images: not finished")
     if plot_to is not None:
-        fig = plot_map(m, store); fig.savefig(plot_to, dpi=100); plt.close(fig)
+        fig = plot_map(m, store, tab=tab); fig.savefig(plot_to, dpi=100); plt.close(fig)
         lines.append(f"Plot: {plot_to}")
     return '\n'.join(lines)
