@@ -68,6 +68,22 @@ _bn_mom = _number(float, 'a BatchNorm momentum in (0, 1]', lambda x: 0 < x <= 1)
 # %% ../nbs/09_cli.ipynb #cf6e91cb
 def _switch(v): return {'auto': None, 'on': True, 'off': False}[v]
 
+# %% ../nbs/09_cli.ipynb #c33de6ee
+_FIELD_TYPES = dict(n_iter=_positive_int, n_train=_positive_int, n_valid=_positive_int, n_val=_positive_int,
+                    eval_every=_positive_int, bs=_positive_int, lr_min=_nonneg_float, lr_max=_positive_float,
+                    wd=_nonneg_float, mom=_fraction, bn_mom=_bn_mom, seed=_nonneg_int)
+
+def _show(v)->str: return f'{v:,}' if isinstance(v, int) else f'{v:g}' if isinstance(v, float) else str(v)
+
+def _spec_options(p, opts:dict, preset:dict):
+    "Add to parser `p` an option per `RunFields` field ({option: field}): default from `preset` (else the field's)"
+    from superconv.spec import field_docs
+    docs = field_docs()
+    for o,f in opts.items():
+        d = preset.get(f, docs[f][0])
+        p.add_argument(f'--{o}', dest=f, metavar=o.upper().replace('-', '_'), type=_FIELD_TYPES.get(f, str), default=d,
+                       help=f"{docs[f][1]} (default {_show(d)})".replace('%', '%%'))
+
 # %% ../nbs/09_cli.ipynb #88352e7d
 def _data_check(a):
     for name in a.names: print(format_summary(data_summary(name, a.archives)))
@@ -103,6 +119,7 @@ def _list(a):
     from superconv.regime import REGIMES
     from superconv.models import MODELS
     from superconv.data import DATASETS
+    from superconv.experiments import SCHEDULES
     print("Suites (superconv run SUITE --scale SCALE; --seeds 3 by default):")
     for name,s in SUITES.items():
         print(f"  {name}: {s.title}")
@@ -110,7 +127,7 @@ def _list(a):
     print("\nRegime maps (superconv map NAME):")
     for name,m in REGIMES.items(): print(f"  {name}: {len(m.cells)} cells, {', '.join(m.schedules)} tuned per cell; "
                                          f"{m.shrunk}")
-    print(f"\nModels: {', '.join(MODELS)}\nData sets: {', '.join(DATASETS)}")
+    print(f"\nSchedules: {', '.join(SCHEDULES)}\nModels: {', '.join(MODELS)}\nData sets: {', '.join(DATASETS)}")
 
 def _add_list(sub, common): sub.add_parser('list', help='the suites and their scales').set_defaults(func=_list)
 
@@ -229,13 +246,16 @@ def _add_report(sub, common):
     rp.set_defaults(func=_report)
 
 # %% ../nbs/09_cli.ipynb #de55cc23
+_RANGE_OPTS = {'model': 'model', 'dataset': 'dataset', 'n-train': 'n_train', 'bs': 'bs', 'start-lr': 'lr_min',
+               'end-lr': 'lr_max', 'num-it': 'n_iter', 'val-every': 'eval_every', 'n-val': 'n_val', 'bn-mom': 'bn_mom',
+               'wd': 'wd', 'seed': 'seed', 'label': 'label'}
+
 def _lr_range(a):
     from superconv.store import ResultStore
     from superconv.experiments import RunSpec, run_specs
     from superconv.suites import results_dir
-    spec = RunSpec(a.label, 'lr_range', n_iter=a.num_it, lr_min=a.start_lr, lr_max=a.end_lr, dataset=a.dataset,
-                   n_train=a.n_train, bs=a.bs, model=a.model, bn_mom=None if a.model == 'lenet' else a.bn_mom, wd=a.wd,
-                   eval_every=a.val_every, n_val=a.n_val, seed=a.seed)
+    kw = {f: getattr(a, f) for f in _RANGE_OPTS.values()}
+    spec = RunSpec(schedule='lr_range', **{**kw, 'bn_mom': None if a.model == 'lenet' else a.bn_mom})
     st = ResultStore(results_dir(a.out)/'lr_range-adhoc.jsonl')
     run_specs([spec], st, a.device, show=not a.quiet)
     rec = st.find(run_id=spec.run_id)
@@ -244,31 +264,16 @@ def _lr_range(a):
     import matplotlib.pyplot as plt
     from superconv.lr_range import LRRangeResult
     fig,ax = plt.subplots(figsize=(6,4))
-    LRRangeResult.from_dict(rec['range']).plot(ax=ax, title=f"{a.model}, {a.dataset}, {a.num_it} iterations")
+    LRRangeResult.from_dict(rec['range']).plot(ax=ax, title=f"{spec.model}, {spec.dataset}, {spec.n_iter} iterations")
     f = st.path.with_name(f"lr_range-{spec.run_id}.png"); fig.tight_layout(); fig.savefig(f, dpi=100)
     print(f"plot: {f}")
 
 # %% ../nbs/09_cli.ipynb #87f5adb1
 def _add_lr_range(sub, common):
-    lr = sub.add_parser('lr-range', parents=[common], help="the paper's accuracy LR range test on one model")
-    lr.add_argument('--model', default='resnet20', help="a model name (default resnet20; `superconv list` names them "
-                                                        "all)")
-    lr.add_argument('--dataset', default='cifar10', help="cifar10 (default), cifar100, mnist or imagenette")
-    lr.add_argument('--n-train', type=_positive_int, default=None, help='stratified training subset (default: all)')
-    lr.add_argument('--bs', type=_positive_int, default=512, help='batch size (default 512)')
-    lr.add_argument('--start-lr', type=_nonneg_float, default=0., help='LR at the first iteration (default 0)')
-    lr.add_argument('--end-lr', type=_positive_float, default=3., help="LR at the last iteration (default 3, the "
-                                                                       "paper's range)")
-    lr.add_argument('--num-it', type=_positive_int, default=200, help='iterations (default 200)')
-    lr.add_argument('--val-every', type=_positive_int, default=20, help='iterations between accuracy measurements '
-                                                                        '(default 20)')
-    lr.add_argument('--n-val', type=_positive_int, default=2000,
-                    help='test images per measurement, a fixed random subset (default 2,000)')
-    lr.add_argument('--bn-mom', type=_bn_mom, default=0.05,
-                    help='BatchNorm momentum, PyTorch convention (default 0.05)')
-    lr.add_argument('--wd', type=_nonneg_float, default=1e-4, help='weight decay (default 1e-4)')
-    lr.add_argument('--seed', type=_nonneg_int, default=0, help='random seed (default 0)')
-    lr.add_argument('--label', default='adhoc', help="the record's label in lr_range-adhoc.jsonl (default adhoc)")
+    from superconv.spec import CPU, CPU_RANGE
+    lr = sub.add_parser('lr-range', parents=[common], help="the paper's accuracy LR range test on one model, stored in "
+                        "lr_range-adhoc.jsonl")
+    _spec_options(lr, _RANGE_OPTS, dict(CPU_RANGE, bn_mom=CPU['bn_mom'], label='adhoc'))
     lr.set_defaults(func=_lr_range)
 
 # %% ../nbs/09_cli.ipynb #12092611
@@ -319,14 +324,18 @@ def _add_rerun(sub, common):
     rr.set_defaults(func=_rerun)
 
 # %% ../nbs/09_cli.ipynb #abc1fc73
+_TUNE_OPTS = {'schedule': 'schedule', 'n-iter': 'n_iter', 'model': 'model', 'dataset': 'dataset', 'n-train': 'n_train',
+              'n-valid': 'n_valid', 'bs': 'bs', 'wd': 'wd', 'mom': 'mom', 'bn-mom': 'bn_mom', 'label': 'label'}
+
 def _tune(a):
     from superconv.tuning import tune_lr
     from superconv.store import ResultStore
     from superconv.experiments import RunSpec
     from superconv.suites import results_dir
-    spec = RunSpec(f'{a.schedule}-{a.n_train}-{a.n_iter}' if a.label is None else a.label, a.schedule, n_iter=a.n_iter,
-                   lr_max=a.grid[0], dataset=a.dataset, n_train=a.n_train, n_valid=a.n_valid, bs=a.bs, model=a.model,
-                   wd=a.wd, mom=a.mom, bn_mom=None if a.model == 'lenet' else a.bn_mom, eval_every=max(1, a.n_iter//8))
+    kw = {f: getattr(a, f) for f in _TUNE_OPTS.values()}
+    kw['label'] = kw['label'] or f'{a.schedule}-{a.n_train}-{a.n_iter}'
+    spec = RunSpec(**{**kw, 'lr_max': a.grid[0], 'bn_mom': None if a.model == 'lenet' else a.bn_mom,
+                      'eval_every': max(1, a.n_iter//8)})
     st = ResultStore(results_dir(a.out)/'tune-adhoc.jsonl')
     r = tune_lr(spec, a.grid, st, div=a.div, max_widen=a.max_widen, device=a.device)
     for lr,s in zip(r.lrs, r.scores):
@@ -336,29 +345,16 @@ def _tune(a):
 
 # %% ../nbs/09_cli.ipynb #9c7302ad
 def _add_tune(sub, common):
+    from superconv.spec import TUNE, TUNING, CPU_GRID
     tu = sub.add_parser('tune', parents=[common], help="tune one schedule's peak LR at one budget on a validation "
-                                                       "split held "
-                        "out of the training set (every trial stored in tune-adhoc.jsonl; resumable)")
-    tu.add_argument('--schedule', default='paper_1cycle', help="paper_1cycle (default), fastai_1cycle, step, clr, inv, "
-                    "linear_decay, wsd, cosine, triangle or schedule_free")
-    tu.add_argument('--n-iter', type=_positive_int, default=200, help='the budget in iterations (default 200)')
-    tu.add_argument('--grid', type=_positive_float, nargs='+', default=[0.5, 1., 2.],
-                    help='peak LRs to try, at least two (default 0.5 1 2)')
-    tu.add_argument('--max-widen', type=_nonneg_int, default=3, help='most LRs added beyond an edge of the grid '
-                                                                     '(default 3)')
-    tu.add_argument('--div', type=_positive_float, default=10., help='1cycle and CLR: lr_min = lr_max/div (default 10)')
-    tu.add_argument('--model', default='resnet8',
-                    help="a model name (default resnet8; `superconv list` names them all)")
-    tu.add_argument('--dataset', default='cifar10', help="cifar10 (default), cifar100, mnist or imagenette")
-    tu.add_argument('--n-train', type=_positive_int, default=2_500, help='stratified training subset (default 2,500)')
-    tu.add_argument('--n-valid', type=_positive_int, default=1_000,
-                    help='validation images held out of the training set (default 1,000)')
-    tu.add_argument('--bs', type=_positive_int, default=512, help='batch size (default 512)')
-    tu.add_argument('--wd', type=_nonneg_float, default=1e-4, help='weight decay (default 1e-4)')
-    tu.add_argument('--mom', type=_fraction, default=0.9, help='momentum (default 0.9)')
-    tu.add_argument('--bn-mom', type=_bn_mom, default=0.05,
-                    help='BatchNorm momentum, PyTorch convention (default 0.05)')
-    tu.add_argument('--label', default=None, help='name of the runs (default: SCHEDULE-N_TRAIN-N_ITER)')
+                        "split held out of the training set (every trial stored in tune-adhoc.jsonl; resumable)")
+    _spec_options(tu, _TUNE_OPTS, dict(TUNE, label=None))
+    g,w,d = CPU_GRID['paper_1cycle'],TUNING['max_widen'],TUNING['div']
+    tu.add_argument('--grid', type=_positive_float, nargs='+', default=list(g),
+                    help=f"peak LRs to try, at least two (default {' '.join(map(_show, g))})")
+    tu.add_argument('--max-widen', type=_nonneg_int, default=w, help=f'most LRs added beyond an edge (default {w})')
+    tu.add_argument('--div', type=_positive_float, default=d,
+                    help=f'1cycle and CLR: lr_min = lr_max/div (default {_show(d)})')
     tu.set_defaults(func=_tune)
 
 # %% ../nbs/09_cli.ipynb #985ddddb

@@ -19,6 +19,7 @@ from fastai.callback.schedule import combined_cos
 from fastai.torch_core import set_seed, default_device
 from .data import get_dls, data_spec, VALID_SEED
 from .models import get_model, MODELS
+from .spec import RunFields
 from .schedules import *
 from .lr_range import evaluate, fixed_subset_dl
 from .hessian import HessianFreeLR
@@ -151,33 +152,8 @@ def _check_spec(s):
 
 # %% ../nbs/05_experiments.ipynb #6ecc6f39
 @dataclass(frozen=True)
-class RunSpec:
-    "One training run, declared: what to train, on what, with which schedule"
-    label:str                    # Name of the run within its suite (seeds share a label)
-    schedule:str='paper_1cycle'  # One of `SCHEDULES`
-    n_iter:int=1000              # Training iterations (the paper counts iterations)
-    lr_max:float|None=1.0        # Peak LR (1cycle, CLR, range test end) or the LR (step, inv)
-    lr_min:float|None=None       # Cycle minimum (1cycle, CLR) or range test start
-    lr_from:str|None=None        # Take (lr_min, lr_max) from the stored range test with this label instead
-    dataset:str='cifar10'
-    n_train:int|None=None        # Stratified training subset (`None`: all)
-    bs:int=512; model:str='resnet20'; dropout:float=0.
-    bn_mom:float|None=0.1        # PyTorch BatchNorm momentum (Caffe fraction 0.999 → 0.001); `None` for nets without BN
-    wd:float=1e-4                # L2 weight decay (Caffe-style, not on biases or BatchNorm)
-    mom:float=0.9                # Momentum (constant) — or the top of the cycle when `cyc_mom`
-    cyc_mom:bool=False           # Cyclical momentum (0.95 → 0.85 → 0.95) for 1cycle
-    pct_ann:float=0.1            # Paper 1cycle: fraction of training annihilating the LR (0: none)
-    final_div:float=1e3          # Paper 1cycle: last LR = lr_min/final_div
-    step_pcts:tuple=(0.625, 0.875) # Step schedule: fractions of training where the LR drops ×0.1
-    clr_step:int|None=None       # CLR step size (`None`: one cycle over the run)
-    pad:int|None=None            # Random-crop padding (`None`: the data set's default; 0: flips only, as the paper)
-    eval_every:int|None=None     # Iterations between test-set evaluations (`None`: about 8 per run)
-    n_val:int|None=None          # Evaluate on a fixed subset of this many test (range tests: validation) images
-    n_valid:int|None=None        # Hold out this many training images as a validation split (curves and choices use it)
-    pct_warm:float|None=None     # linear_decay, wsd, cosine: warm-up fraction (`None`: the schedule's default)
-    pct_decay:float|None=None    # wsd: decay fraction (`None`: its default, 0.2)
-    hessian_every:int|None=None  # Record the Hessian-free LR estimate every this many iterations
-    seed:int=0
+class RunSpec(RunFields):
+    "One training run, declared and checked: its fields (`RunFields`: what to train, on what, with which schedule)"
     def __post_init__(self): _check_spec(self)
 
 # %% ../nbs/05_experiments.ipynb #e0a988a9

@@ -12,6 +12,7 @@ import matplotlib.pyplot as plt
 from fastcore.all import *
 from .store import ResultStore
 from .experiments import RunSpec, run_specs, spec_of
+from .spec import CPU_MAP, CPU_GRID, TUNING
 from .tuning import tune_lr, trial_spec, check_grid, round_lr, TuneResult
 
 # %% auto #0
@@ -31,8 +32,8 @@ class RegimeMap:
     seeds:int=3      # Seeds per cell at the tuned LR (seed 0 is the tuning trial itself)
     seeds_close:int=5 # Seeds where two schedules end within `close` points
     close:float=2.
-    div:float=10.    # Cyclic schedules: lr_min = lr_max/div
-    max_widen:int=3
+    div:float=TUNING['div'] # Cyclic schedules: lr_min = lr_max/div
+    max_widen:int=TUNING['max_widen'] # Most LRs a cell's tuning adds beyond an edge of its grid
     store:str=''     # The store's name, `regime-{store}.jsonl`, if not the map's own: maps may share one
     valid:dict=field(default_factory=dict) # {n_train: n_valid} for sizes smaller than the base's split
 
@@ -58,15 +59,15 @@ def cells(self:RegimeMap)->list:
 REGIMES = {}
 def _regime(m:RegimeMap): REGIMES[m.name] = m
 
-_CPU = dict(schedules={'step': dict(schedule='step', grid=(0.1, 0.2, 0.4)),
-                       '1cycle': dict(schedule='paper_1cycle', grid=(0.5, 1., 2.))},
-            base=dict(dataset='cifar10', model='resnet8', bs=512, wd=1e-4, mom=0.9, bn_mom=0.05, n_valid=1_000))
+_CPU = dict(schedules={'step': dict(schedule='step', grid=CPU_GRID['step']),
+                       '1cycle': dict(schedule='paper_1cycle', grid=CPU_GRID['paper_1cycle'])}, base=CPU_MAP)
 _regime(RegimeMap('cpu', valid={625: 500},
     sizes={2_500: (100, 200, 400, 800), 1_250: (50, 100, 200, 400), 625: (25, 50, 100, 200)},
     shrunk="ResNet-8 instead of ResNet-56; stratified CIFAR-10 subsets of 625, 1,250 and 2,500 images (a 1,000-image "
            "validation split held out of the rest, 500 for the 625-image row); batch 512; budgets of about 20, 41, 82 "
            "and 164 epochs at every size (25–800 iterations instead of 10k/80k); BatchNorm momentum 0.05; pad-4 crops "
-           "and flips; 1cycle from lr_max/10 to lr_max and back, the last 10% down to lr_max/10⁴, constant momentum 0.9",
+           "and flips; 1cycle from lr_max/10 to lr_max and back, the last 10% down to lr_max/10⁴, constant momentum "
+           "0.9",
     **_CPU))
 _regime(RegimeMap('cpu-5k', sizes={5_000: (200, 400, 800, 1_600)},
     shrunk="The `cpu` map's next row up: 5,000 images, 200–1,600 iterations (about 20–164 epochs); about 15 "
@@ -179,7 +180,8 @@ def sc_fraction(m:RegimeMap, store:ResultStore, n_train:int, fam:str='1cycle', b
                 seed:int=0, cells:dict|None=None # `cell_runs(m, store)`, if already at hand
                )->dict|None:
     "The super-convergence fraction at `n_train`: fewest `fam` iterations matching `base`'s best over `base`'s; a band"
-    runs = {(f, b): [primary_acc(r) for r in rs] for (f,n,b),rs in (cells or cell_runs(m, store)).items() if n == n_train}
+    cells = cell_runs(m, store) if cells is None else cells
+    runs = {(f, b): [primary_acc(r) for r in rs] for (f,n,b),rs in cells.items() if n == n_train}
     budgets = list(m.sizes[n_train])
     if any((f, b) not in runs for f in (fam, base) for b in budgets): return None
     mean = {k: float(np.mean(v)) for k,v in runs.items()}

@@ -11,9 +11,10 @@ from pathlib import Path
 from fastcore.all import *
 from .store import ResultStore
 from .experiments import RunSpec, run_specs
+from .spec import CPU, CPU_RANGE
 
 # %% auto #0
-__all__ = ['SUITES', 'PAPER', 'PAPER_STEP', 'PAPER_CLR', 'PAPER_PAIR', 'CPU', 'GPU_IMG_S', 'PAPER_RANGE', 'C100', 'RESULTS_ENV',
+__all__ = ['SUITES', 'PAPER', 'PAPER_STEP', 'PAPER_CLR', 'PAPER_PAIR', 'GPU_IMG_S', 'PAPER_RANGE', 'C100', 'RESULTS_ENV',
            'QUICK_ENV', 'Suite', 'cpu_range', 'cpu_1cycle', 'cpu_step', 'gpu_minutes', 'results_dir', 'suite_store',
            'dry_run_spec', 'quick', 'quick_skip', 'run_suite', 'run_on_gpu']
 
@@ -59,11 +60,9 @@ PAPER_CLR = dict(PAPER, schedule='clr', n_iter=10_000, lr_min=0.1, lr_max=3.0, c
                  eval_every=250)
 PAPER_PAIR = (('step', PAPER_STEP), ('clr', PAPER_CLR))   # Table 1's two schedules, by family
 
-CPU = dict(model='resnet8', bs=512, wd=1e-4, mom=0.9, bn_mom=0.05, n_train=10_000)
 def cpu_range(label='lr_range', **kw):
-    "An accuracy range test at CPU scale: LR 0 → 3 over 200 iterations, 2,000 test images every 20"
-    return RunSpec(label, 'lr_range', **{**CPU, 'n_iter':200, 'lr_min':0., 'lr_max':3., 'eval_every':20, 'n_val':2_000,
-                                         **kw})
+    "An accuracy range test at CPU scale (`CPU`, `CPU_RANGE`): LR 0 → 3 over 200 iterations, 2,000 images every 20"
+    return RunSpec(label, 'lr_range', **{**CPU, **CPU_RANGE, **kw})
 
 # %% ../nbs/06_suites.ipynb #4c52eb34
 def cpu_1cycle(label, n_iter, lr_from='lr_range', **kw):

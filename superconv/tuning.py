@@ -11,6 +11,7 @@ import numpy as np
 from fastcore.all import *
 from .store import ResultStore
 from .experiments import RunSpec, run_specs, SCHEDULES
+from .spec import TUNING
 
 # %% auto #0
 __all__ = ['TUNABLE', 'trial_spec', 'tune_score', 'check_grid', 'check_tunable', 'round_lr', 'TuneResult', 'tune_lr']
@@ -83,8 +84,8 @@ class TuneResult:
 def tune_lr(spec:RunSpec,  # The run to tune: schedule, budget, data (with `n_valid`); its `lr_max` is replaced
             grid,          # Initial peak LRs, at least two (log-spaced: the widening continues their ratio)
             store:ResultStore, # Where every trial is stored (and found again on a rerun)
-            div:float|None=10., # Cyclic schedules: `lr_min = lr_max/div`
-            max_widen:int=3, # Most grid points added beyond an edge
+            div:float|None=TUNING['div'], # Cyclic schedules: `lr_min = lr_max/div`
+            max_widen:int=TUNING['max_widen'], # Most grid points added beyond an edge
             device=None, verbose:bool=True,
             train:bool=True, # `False`: replay the choice from stored trials only (`None` if one is missing)
             **exec_kw)->TuneResult|None:

@@ -33,3 +33,9 @@ def test_no_docstring_split_into_a_stray_string():
                 stray += [f"{f.name}:{s.lineno}" for s in node.body[1:]
                           if isinstance(s, ast.Expr) and isinstance(s.value, ast.Constant) and isinstance(s.value.value, str)]
     assert not stray, stray
+
+def test_run_fields_load_no_torch():
+    "`superconv.spec` (the run's fields and presets the CLI builds its options from) imports neither torch nor fastai"
+    code = "import sys, superconv.spec\nprint(sorted(m for m in ('torch', 'fastai') if m in sys.modules))"
+    r = subprocess.run([sys.executable, '-c', code], capture_output=True, text=True, timeout=120, cwd=ROOT)
+    assert r.returncode == 0 and r.stdout.strip() == '[]', (r.stdout, r.stderr[-2000:])
