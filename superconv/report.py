@@ -15,10 +15,10 @@ from .lr_range import LRRangeResult
 from .suites import SUITES, suite_store
 
 # %% auto #0
-__all__ = ['pct', 'runs_table', 'markdown_table', 'summarize', 'show_suite', 'seeds_label', 'plot_curves', 'run_family',
-           'sweep_curves', 'paper_sweep', 'sweep_gaps', 'mean_diff', 'gap_stats', 'legend_below', 'plot_sweep',
-           'is_budget', 'budget_curves', 'budget_gaps', 'headline', 'headline_text', 'plot_budgets', 'plateau',
-           'plateau_text', 'crossing', 'report_suite']
+__all__ = ['pct', 'runs_table', 'markdown_table', 'summarize', 'show_suite', 'range_results', 'trained', 'seeds_label',
+           'plot_curves', 'run_family', 'sweep_curves', 'paper_sweep', 'sweep_gaps', 'mean_diff', 'gap_stats',
+           'legend_below', 'plot_sweep', 'is_budget', 'budget_curves', 'budget_gaps', 'headline', 'headline_text',
+           'plot_budgets', 'plateau', 'plateau_text', 'crossing', 'report_suite']
 
 # %% ../nbs/06a_report.ipynb #3d00f3dd
 def pct(x:float, sign:str='%')->str:
@@ -73,6 +73,15 @@ def show_suite(name:str, # A suite's name (`superconv list`)
     df = runs_table(recs, SUITES[name].paper)          # `summarize`, from the records read once
     display(Markdown(markdown_table(df)))
     return recs,df
+
+# %% ../nbs/06a_report.ipynb #b2e251cd
+def range_results(records:list)->dict:
+    "{label: `LRRangeResult`} of the range tests among `records` (a suite's records, as `show_suite` returns them)"
+    return {r['label']: LRRangeResult.from_dict(r['range']) for r in records if r['spec']['schedule'] == 'lr_range'}
+
+def trained(records:list)->list:
+    "The training runs among `records`: every record but the range tests'"
+    return [r for r in records if r['spec']['schedule'] != 'lr_range']
 
 # %% ../nbs/06a_report.ipynb #b227962b
 def seeds_label(name:str, k:int)->str: return f"{name} ({k} seed{'s'*(k != 1)})"

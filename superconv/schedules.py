@@ -21,8 +21,8 @@ import fastai.callback.progress  # `Learner.no_bar`
 __all__ = ['DEFAULT_DIV', 'IterScheduler', 'paper_sgd', 'check_momentum', 'sched_knots', 'learner_lrs', 'paper_one_cycle_scheds',
            'step_scheds', 'clr_scheds', 'inv_scheds', 'linear_decay_scheds', 'wsd_scheds', 'cosine_scheds',
            'triangle_scheds', 'schedule_free_sgd', 'is_schedule_free', 'running_bns', 'recompute_bn',
-           'ScheduleFreeMode', 'record_scheds', 'plot_scheds', 'fastai_to_torch', 'torch_to_fastai', 'paper_to_torch',
-           'torch_to_paper', 'convert_one_cycle']
+           'ScheduleFreeMode', 'sched_curve', 'record_scheds', 'plot_scheds', 'fastai_to_torch', 'torch_to_fastai',
+           'paper_to_torch', 'torch_to_paper', 'convert_one_cycle']
 
 # %% ../nbs/02_schedules.ipynb #98f95b9d
 class IterScheduler(ParamScheduler):
@@ -223,6 +223,7 @@ def paper_one_cycle_scheds(n_iter:int,     # Training iterations
 
 # %% ../nbs/02_schedules.ipynb #46da22a8
 @patch
+@delegates(Learner.fit_iters, but=['n_iter', 'scheds'])
 def fit_paper_one_cycle(self:Learner,
                         n_epoch:int|None=None, # Epochs of training …
                         lr_max:float|slice|list|None=None, # Peak LR (`None`: the `Learner`'s; slice/list: per group)
@@ -233,15 +234,13 @@ def fit_paper_one_cycle(self:Learner,
                         moms=(0.95,0.85,0.95),  # Cyclical momentum; a number: constant; `None`: unscheduled
                         n_ann:int|None=None,    # … or the annihilation's length in iterations
                         final_lr:float|slice|list|None=None, # … or the final LR itself
-                        wd=None, # Weight decay (`None`: the `Learner`'s `wd`)
-                        cbs=None, # Callbacks for this fit only
-                        reset_opt:bool=False): # Start from a fresh optimizer state
+                        **kwargs): # `wd`, `cbs`, `reset_opt`: passed to `Learner.fit_iters`
     "Fit with the paper's linear 1cycle: `lr_min`→`lr_max`→`lr_min`, then annihilation to `lr_min/final_div`"
     n = _n_iter(self, n_epoch, n_iter)
     lr_max = learner_lrs(self, 'lr_max', self.lr if lr_max is None else lr_max)
     lr_min,final_lr = learner_lrs(self, 'lr_min', lr_min),learner_lrs(self, 'final_lr', final_lr)
     scheds = paper_one_cycle_scheds(n, lr_max, lr_min, pct_ann, final_div, moms, n_ann=n_ann, final_lr=final_lr)
-    self.fit_iters(n, scheds, wd=wd, cbs=cbs, reset_opt=reset_opt)
+    self.fit_iters(n, scheds, **kwargs)
 
 # %% ../nbs/02_schedules.ipynb #c66079e1
 def step_scheds(n_iter:int, # Training iterations
@@ -262,6 +261,7 @@ def step_scheds(n_iter:int, # Training iterations
 
 # %% ../nbs/02_schedules.ipynb #abcc7f30
 @patch
+@delegates(Learner.fit_iters, but=['n_iter', 'scheds'])
 def fit_step(self:Learner,
              n_epoch:int|None=None, # Epochs of training …
              lr:float|slice|list=0.35, # Starting LR (slice/list: per parameter group)
@@ -269,13 +269,10 @@ def fit_step(self:Learner,
              gamma:float=0.1, # Factor of each drop
              n_iter:int|None=None, # … or iterations of training
              mom:float|None=0.9, # Constant momentum (`None`: unscheduled)
-             wd=None, # Weight decay (`None`: the `Learner`'s `wd`)
-             cbs=None, # Callbacks for this fit only
-             reset_opt:bool=False): # Start from a fresh optimizer state
+             **kwargs): # `wd`, `cbs`, `reset_opt`: passed to `Learner.fit_iters`
     "Fit with the paper's piecewise-constant baseline: `lr`, multiplied by `gamma` at fractions `pcts` of training"
     n = _n_iter(self, n_epoch, n_iter)
-    self.fit_iters(n, step_scheds(n, learner_lrs(self, 'lr', lr), pcts, gamma, mom), wd=wd, cbs=cbs,
-                   reset_opt=reset_opt)
+    self.fit_iters(n, step_scheds(n, learner_lrs(self, 'lr', lr), pcts, gamma, mom), **kwargs)
 
 # %% ../nbs/02_schedules.ipynb #4890bf87
 def clr_scheds(n_iter:int, # Training iterations
@@ -301,6 +298,7 @@ def clr_scheds(n_iter:int, # Training iterations
 
 # %% ../nbs/02_schedules.ipynb #4c9bea10
 @patch
+@delegates(Learner.fit_iters, but=['n_iter', 'scheds'])
 def fit_clr(self:Learner,
             n_epoch:int|None=None, # Epochs of training …
             lr_min:float|slice|list=0.1, # Lowest LR (slice/list: per parameter group)
@@ -308,14 +306,12 @@ def fit_clr(self:Learner,
             step_size:int|None=None, # Iterations of each half-cycle (`None`: one cycle over all of training)
             n_iter:int|None=None, # … or iterations of training
             mom:float|None=0.9, # Constant momentum (`None`: unscheduled)
-            wd=None, # Weight decay (`None`: the `Learner`'s `wd`)
-            cbs=None, # Callbacks for this fit only
-            reset_opt:bool=False): # Start from a fresh optimizer state
+            **kwargs): # `wd`, `cbs`, `reset_opt`: passed to `Learner.fit_iters`
     "Fit with triangular CLR between `lr_min` and `lr_max`"
     n = _n_iter(self, n_epoch, n_iter)
     lr_min,lr_max = learner_lrs(self, 'lr_min', lr_min),learner_lrs(self, 'lr_max', lr_max)
     scheds = clr_scheds(n, lr_min, lr_max, n//2 if step_size is None else step_size, mom)
-    self.fit_iters(n, scheds, wd=wd, cbs=cbs, reset_opt=reset_opt)
+    self.fit_iters(n, scheds, **kwargs)
 
 # %% ../nbs/02_schedules.ipynb #57203679
 def inv_scheds(n_iter:int, # Training iterations
@@ -332,6 +328,7 @@ def inv_scheds(n_iter:int, # Training iterations
 
 # %% ../nbs/02_schedules.ipynb #c777a328
 @patch
+@delegates(Learner.fit_iters, but=['n_iter', 'scheds'])
 def fit_inv(self:Learner,
             n_epoch:int|None=None, # Epochs of training …
             lr:float|slice|list=0.01, # Starting LR (slice/list: per parameter group)
@@ -339,13 +336,10 @@ def fit_inv(self:Learner,
             power:float=0.75, # Exponent of the decay
             n_iter:int|None=None, # … or iterations of training
             mom:float|None=0.9, # Constant momentum (`None`: unscheduled)
-            wd=None, # Weight decay (`None`: the `Learner`'s `wd`)
-            cbs=None, # Callbacks for this fit only
-            reset_opt:bool=False): # Start from a fresh optimizer state
+            **kwargs): # `wd`, `cbs`, `reset_opt`: passed to `Learner.fit_iters`
     "Fit with Caffe's inverse-decay LR policy (the paper's MNIST baseline)"
     n = _n_iter(self, n_epoch, n_iter)
-    self.fit_iters(n, inv_scheds(n, learner_lrs(self, 'lr', lr), gamma, power, mom), wd=wd, cbs=cbs,
-                   reset_opt=reset_opt)
+    self.fit_iters(n, inv_scheds(n, learner_lrs(self, 'lr', lr), gamma, power, mom), **kwargs)
 
 # %% ../nbs/02_schedules.ipynb #676f8259
 def _check_phases(pct_warm:float, pct_decay:float=0.):
@@ -493,6 +487,13 @@ def fit_schedule_free(self:Learner,
     n = _n_iter(self, n_epoch, n_iter)
     if lr is not None: _check_lrs(lr=lr); self.lr = lr
     self.fit_iters(n, {}, wd=wd, cbs=[ScheduleFreeMode()]+L(cbs), reset_opt=reset_opt)
+
+# %% ../nbs/02_schedules.ipynb #4abeb33b
+def sched_curve(scheds:dict, # {hyper-parameter: function of `pos`}, as the `*_scheds` functions return
+                n_iter:int,  # Iterations to read it at (pos = iteration/`n_iter`, as `IterScheduler` steps)
+                hp:str='lr')->np.ndarray:
+    "The value of `hp` at each of `n_iter` iterations of schedules `scheds`"
+    return np.array([scheds[hp](i/n_iter) for i in range(n_iter)])
 
 # %% ../nbs/02_schedules.ipynb #68098104
 def record_scheds(fits:dict, # {label: function(learn) that trains `learn`}
