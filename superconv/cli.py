@@ -150,12 +150,10 @@ def _map(a):
 # %% ../nbs/09_cli.ipynb #ab0db53d
 def _add_map(sub, common):
     mp = sub.add_parser('map', parents=[common], help="the regime map: training-set sizes × budgets, every schedule "
-                                                      "at an LR "
-                        "tuned per cell on a validation split (resumable; hours on a CPU)")
+                        "at an LR tuned per cell on a validation split (resumable; hours on a CPU)")
     mp.add_argument('name', nargs='?', default='cpu', help="which map (default: cpu)")
-    mp.add_argument('--report', action='store_true', help='no training: print the finished cells, the fraction per '
-                                                          'size, '
-                    'and write the plot')
+    mp.add_argument('--report', action='store_true',
+                    help='no training: print the finished cells, the fraction per size, and write the plot')
     mp.add_argument('--no-plots', action='store_true', help='with --report: the text only')
     mp.set_defaults(func=_map)
 
