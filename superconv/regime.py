@@ -75,7 +75,7 @@ _regime(RegimeMap('cpu-5k', sizes={5_000: (200, 400, 800, 1_600)},
     store='cpu', **_CPU))
 
 # %% ../nbs/07a_regime.ipynb #5af2debd
-_SGD_GRID,_CYCLE_GRID = (0.1, 0.2, 0.4),(0.5, 1., 2.)
+_SGD_GRID,_CYCLE_GRID = CPU_GRID['step'],CPU_GRID['paper_1cycle']
 _regime(RegimeMap('arena',
     sizes={1_250: (50, 100, 200, 400)},
     schedules={'1cycle': dict(schedule='paper_1cycle', grid=_CYCLE_GRID, cyc_mom=True),
@@ -84,8 +84,7 @@ _regime(RegimeMap('arena',
                'wsd': dict(schedule='wsd', grid=_SGD_GRID), 'cosine': dict(schedule='cosine', grid=_SGD_GRID),
                'triangle': dict(schedule='triangle', grid=_SGD_GRID),
                'schedule_free': dict(schedule='schedule_free', grid=(0.2, 0.4, 0.8))},
-    base=dict(dataset='cifar10', model='resnet8', bs=512, wd=1e-4, mom=0.9, bn_mom=0.05, n_valid=1_000),
-    seeds=5, seeds_close=5,
+    base=CPU_MAP, seeds=5, seeds_close=5,
     shrunk="ResNet-8, a stratified 1,250-image CIFAR-10 subset (a 1,000-image validation split held out of the rest), "
            "batch 512, "
            "50–400 iterations (about 20–164 epochs), BatchNorm momentum 0.05; every schedule's peak LR tuned per "
