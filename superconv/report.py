@@ -17,8 +17,8 @@ from .suites import SUITES, suite_store
 # %% auto #0
 __all__ = ['pct', 'runs_table', 'markdown_table', 'summarize', 'show_suite', 'range_results', 'trained', 'seeds_label',
            'plot_curves', 'run_family', 'sweep_curves', 'paper_sweep', 'sweep_gaps', 'mean_diff', 'gap_stats',
-           'legend_below', 'plot_sweep', 'is_budget', 'budget_curves', 'budget_gaps', 'headline', 'headline_text',
-           'plot_budgets', 'plateau', 'plateau_text', 'crossing', 'report_suite']
+           'legend_below', 'plot_sweep', 'plot_vs_paper', 'is_budget', 'budget_curves', 'budget_gaps', 'headline',
+           'headline_text', 'plot_budgets', 'plateau', 'plateau_text', 'crossing', 'report_suite']
 
 # %% ../nbs/06a_report.ipynb #3d00f3dd
 def pct(x:float, sign:str='%')->str:
@@ -161,6 +161,20 @@ def plot_sweep(curves:dict, key:str, ax=None, title=None, logx:bool|None=None, m
     if title: ax.set_title(title)
     return ax
 
+# %% ../nbs/06a_report.ipynb #816500f4
+def plot_vs_paper(curves:dict, # Our sweep, as `sweep_curves` gives it
+                  paper:dict, # The paper's, as `paper_sweep` gives it (empty: our panel alone)
+                  key:str, # The swept setting, in words: the x-axis
+                  ours:str|None=None, # Our panel's title
+                  theirs:str="the paper (one run each)", # The paper's panel's title
+                  logx:bool|None=None, # Log x-axis (`None`: where the settings span more than 20×)
+                  figsize=None)->list: # (`None`: 11 × 4 inches for two panels, 6 × 4 for one)
+    "Our sweep, and the paper's beside it (squares, dashed) where it reports one; returns the panels' axes"
+    _,axs = plt.subplots(1, 1 + bool(paper), figsize=figsize or (6 + 5*bool(paper), 4), squeeze=False)
+    plot_sweep(curves, key, ax=axs[0,0], title=ours, logx=logx)
+    if paper: plot_sweep(paper, key, ax=axs[0,1], title=theirs, logx=logx, marker='s', ls='--', suffix=' (paper)')
+    return list(axs[0])
+
 # %% ../nbs/06a_report.ipynb #1fc60196
 def is_budget(s:str)->bool:
     "Whether a label's last part names a budget (`400`, `2.5k`)"
@@ -284,12 +298,8 @@ def _save(fig, path:Path)->str:
 
 def _sweep_plot(s, scale, recs, path)->str:
     "Our sweep, and the paper's beside it where it reports one"
-    ps = paper_sweep(s)
-    fig,axs = plt.subplots(1, 1 + bool(ps), figsize=(6 + 5*bool(ps), 4), squeeze=False)
-    plot_sweep(sweep_curves(recs, s.sweep), s.sweep, ax=axs[0,0], title=f"{s.title}\nours, {scale} scale")
-    if ps: plot_sweep(ps, s.sweep, ax=axs[0,1], title="the paper (one run each)", marker='s', ls='--',
-                      suffix=' (paper)')
-    return _save(fig, path)
+    axs = plot_vs_paper(sweep_curves(recs, s.sweep), paper_sweep(s), s.sweep, f"{s.title}\nours, {scale} scale")
+    return _save(axs[0].figure, path)
 
 # %% ../nbs/06a_report.ipynb #64715f0b
 def _report_plots(name, scale, s, recs, st)->list:

@@ -6,7 +6,7 @@ Docs: https://superconv.github.io/superconv/schedules.html.md"""
 
 # %% ../nbs/02_schedules.ipynb #c37dae9a
 from __future__ import annotations
-import math
+import math, inspect
 from contextlib import contextmanager
 import numpy as np, torch
 import matplotlib.pyplot as plt
@@ -242,9 +242,37 @@ def fit_paper_one_cycle(self:Learner,
     scheds = paper_one_cycle_scheds(n, lr_max, lr_min, pct_ann, final_div, moms, n_ann=n_ann, final_lr=final_lr)
     self.fit_iters(n, scheds, **kwargs)
 
+# %% ../nbs/02_schedules.ipynb #fd4eaafa
+def _with_mom(lr_sched, lrs, mom)->dict:
+    "`{'lr': …, 'mom': …}` from the last group's LR schedule, spread over the groups of `lrs`, and a constant momentum"
+    res = {'lr': _per_group(lr_sched, lrs)}
+    if mom is not None: res['mom'] = lambda pos: float(mom)
+    return res
+
+# %% ../nbs/02_schedules.ipynb #4652fb2e
+_LR_ARGS = ('lr', 'lr_min', 'lr_max', 'final_lr')   # the `*_scheds` arguments that are LRs
+
+@patch
+def fit_sched(self:Learner,
+              scheds:callable,  # One of the `*_scheds` functions, taking (`n_iter`, …)
+              n_epoch:int|None=None, # Epochs of training …
+              lr:float|slice|list|None=None, # Peak LR (`None`: the schedule's default, else the `Learner`'s `lr`)
+              n_iter:int|None=None,  # … or iterations of training
+              wd=None, # Weight decay (`None`: the `Learner`'s `wd`)
+              cbs=None, # Callbacks for this fit only
+              reset_opt:bool=False, # Start from a fresh optimizer state
+              **kwargs # The schedule's own arguments; its LRs may be slices, one LR a parameter group as in fastai
+             ):
+    "Fit with the schedule `scheds` for `n_epoch` epochs or `n_iter` iterations"
+    n = _n_iter(self, n_epoch, n_iter)
+    p = inspect.signature(scheds).parameters.get('lr')
+    if lr is not None or (p is not None and p.default is p.empty): kwargs['lr'] = self.lr if lr is None else lr
+    kwargs = {k: learner_lrs(self, k, v) if k in _LR_ARGS else v for k,v in kwargs.items()}
+    self.fit_iters(n, scheds(n, **kwargs), wd=wd, cbs=cbs, reset_opt=reset_opt)
+
 # %% ../nbs/02_schedules.ipynb #c66079e1
 def step_scheds(n_iter:int, # Training iterations
-                lr:float|list=0.35, # Starting LR (a list: per parameter group)
+                lr:float|list=0.35, # Starting LR (a list, or in `fit_step` a slice: per parameter group)
                 pcts=(0.625, 0.875), # Fractions of training where the LR drops
                 gamma:float=0.1, # Factor of each drop
                 mom:float|None=0.9 # Constant momentum (`None`: unscheduled)
@@ -255,30 +283,20 @@ def step_scheds(n_iter:int, # Training iterations
     for p in pcts: _check_frac('each of pcts', p)
     if list(pcts) != sorted(pcts): raise ValueError(f"pcts must increase, got {pcts}")
     ms = np.array([math.floor(p*n_iter + 0.5) for p in pcts])   # milestones in iterations, halves rounded up
-    res = {'lr': _per_group(lambda pos: float(lr*gamma**(ms <= round(pos*n_iter)).sum()), lrs)}
-    if mom is not None: res['mom'] = lambda pos: float(mom)
-    return res
+    return _with_mom(lambda pos: float(lr*gamma**(ms <= round(pos*n_iter)).sum()), lrs, mom)
 
 # %% ../nbs/02_schedules.ipynb #abcc7f30
 @patch
-@delegates(Learner.fit_iters, but=['n_iter', 'scheds'])
-def fit_step(self:Learner,
-             n_epoch:int|None=None, # Epochs of training …
-             lr:float|slice|list=0.35, # Starting LR (slice/list: per parameter group)
-             pcts=(0.625, 0.875), # Fractions of training where the LR drops
-             gamma:float=0.1, # Factor of each drop
-             n_iter:int|None=None, # … or iterations of training
-             mom:float|None=0.9, # Constant momentum (`None`: unscheduled)
-             **kwargs): # `wd`, `cbs`, `reset_opt`: passed to `Learner.fit_iters`
+@delegates(step_scheds)
+def fit_step(self:Learner, n_epoch:int|None=None, n_iter:int|None=None, **kwargs):
     "Fit with the paper's piecewise-constant baseline: `lr`, multiplied by `gamma` at fractions `pcts` of training"
-    n = _n_iter(self, n_epoch, n_iter)
-    self.fit_iters(n, step_scheds(n, learner_lrs(self, 'lr', lr), pcts, gamma, mom), **kwargs)
+    self.fit_sched(step_scheds, n_epoch, n_iter=n_iter, **kwargs)
 
 # %% ../nbs/02_schedules.ipynb #4890bf87
 def clr_scheds(n_iter:int, # Training iterations
-               lr_min:float|list, # Lowest LR (a list: per parameter group)
-               lr_max:float|list, # Highest LR
-               step_size:int, # Iterations of each half-cycle
+               lr_min:float|list=0.1, # Lowest LR (a list, or in `fit_clr` a slice: per parameter group)
+               lr_max:float|list=3.0, # Highest LR
+               step_size:int|None=None, # Iterations of each half-cycle (`None`: one cycle over all of training)
                mom:float|None=0.9 # Constant momentum (`None`: unscheduled)
               )->dict:
     "`{'lr': …, 'mom': …}` of triangular cyclical LRs between `lr_min` and `lr_max`, half-cycle `step_size` iterations"
@@ -286,60 +304,39 @@ def clr_scheds(n_iter:int, # Training iterations
     _check_lrs(lr_min=lr_min, lr_max=lr_max); _same_ratios(lr_max=lr_max, lr_min=lr_min)
     lrs,lr_min,lr_max = lr_max,_last(lr_min),_last(lr_max)
     if lr_min >= lr_max: raise ValueError(f"lr_min must be smaller than lr_max, got lr_min={lr_min} >= lr_max={lr_max}")
+    if step_size is None: step_size = n_iter//2
     if not isinstance(step_size, (int, np.integer)) or step_size <= 0:
         raise ValueError(f"step_size must be a positive integer, got {step_size!r}")
     def _lr(pos):
         i = pos*n_iter
         x = abs(i/step_size - 2*math.floor(1 + i/(2*step_size)) + 1)
         return lr_min + (lr_max-lr_min)*max(0., 1-x)
-    res = {'lr': _per_group(_lr, lrs)}
-    if mom is not None: res['mom'] = lambda pos: float(mom)
-    return res
+    return _with_mom(_lr, lrs, mom)
 
 # %% ../nbs/02_schedules.ipynb #4c9bea10
 @patch
-@delegates(Learner.fit_iters, but=['n_iter', 'scheds'])
-def fit_clr(self:Learner,
-            n_epoch:int|None=None, # Epochs of training …
-            lr_min:float|slice|list=0.1, # Lowest LR (slice/list: per parameter group)
-            lr_max:float|slice|list=3.0, # Highest LR
-            step_size:int|None=None, # Iterations of each half-cycle (`None`: one cycle over all of training)
-            n_iter:int|None=None, # … or iterations of training
-            mom:float|None=0.9, # Constant momentum (`None`: unscheduled)
-            **kwargs): # `wd`, `cbs`, `reset_opt`: passed to `Learner.fit_iters`
+@delegates(clr_scheds)
+def fit_clr(self:Learner, n_epoch:int|None=None, n_iter:int|None=None, **kwargs):
     "Fit with triangular CLR between `lr_min` and `lr_max`"
-    n = _n_iter(self, n_epoch, n_iter)
-    lr_min,lr_max = learner_lrs(self, 'lr_min', lr_min),learner_lrs(self, 'lr_max', lr_max)
-    scheds = clr_scheds(n, lr_min, lr_max, n//2 if step_size is None else step_size, mom)
-    self.fit_iters(n, scheds, **kwargs)
+    self.fit_sched(clr_scheds, n_epoch, n_iter=n_iter, **kwargs)
 
 # %% ../nbs/02_schedules.ipynb #57203679
 def inv_scheds(n_iter:int, # Training iterations
-               lr:float|list=0.01, # Starting LR (a list: per parameter group)
+               lr:float|list=0.01, # Starting LR (a list, or in `fit_inv` a slice: per parameter group)
                gamma:float=1e-4, # Decay rate per iteration
                power:float=0.75, # Exponent of the decay
                mom:float|None=0.9 # Constant momentum (`None`: unscheduled)
               )->dict:
     "`{'lr': …, 'mom': …}` of Caffe's `inv` policy: `lr`·(1 + `gamma`·iteration)^(−`power`)"
     lrs = _group_vals('lr', lr); _check_lrs(lr=lrs, gamma=gamma, power=power); lr = _last(lrs)
-    res = {'lr': _per_group(lambda pos: float(lr*(1 + gamma*pos*n_iter)**(-power)), lrs)}
-    if mom is not None: res['mom'] = lambda pos: float(mom)
-    return res
+    return _with_mom(lambda pos: float(lr*(1 + gamma*pos*n_iter)**(-power)), lrs, mom)
 
 # %% ../nbs/02_schedules.ipynb #c777a328
 @patch
-@delegates(Learner.fit_iters, but=['n_iter', 'scheds'])
-def fit_inv(self:Learner,
-            n_epoch:int|None=None, # Epochs of training …
-            lr:float|slice|list=0.01, # Starting LR (slice/list: per parameter group)
-            gamma:float=1e-4, # Decay rate per iteration
-            power:float=0.75, # Exponent of the decay
-            n_iter:int|None=None, # … or iterations of training
-            mom:float|None=0.9, # Constant momentum (`None`: unscheduled)
-            **kwargs): # `wd`, `cbs`, `reset_opt`: passed to `Learner.fit_iters`
+@delegates(inv_scheds)
+def fit_inv(self:Learner, n_epoch:int|None=None, n_iter:int|None=None, **kwargs):
     "Fit with Caffe's inverse-decay LR policy (the paper's MNIST baseline)"
-    n = _n_iter(self, n_epoch, n_iter)
-    self.fit_iters(n, inv_scheds(n, learner_lrs(self, 'lr', lr), gamma, power, mom), **kwargs)
+    self.fit_sched(inv_scheds, n_epoch, n_iter=n_iter, **kwargs)
 
 # %% ../nbs/02_schedules.ipynb #676f8259
 def _check_phases(pct_warm:float, pct_decay:float=0.):
@@ -349,12 +346,6 @@ def _check_phases(pct_warm:float, pct_decay:float=0.):
             raise ValueError(f"{k} must be a fraction in [0, 1), got {v!r}")
     if pct_warm + pct_decay > 1:
         raise ValueError(f"pct_warm + pct_decay must be at most 1, got {pct_warm} + {pct_decay}")
-
-def _with_mom(lr_sched, lrs, mom)->dict:
-    "`{'lr': …, 'mom': …}` from the last group's LR schedule, spread over the groups of `lrs`, and a constant momentum"
-    res = {'lr': _per_group(lr_sched, lrs)}
-    if mom is not None: res['mom'] = lambda pos: float(mom)
-    return res
 
 # %% ../nbs/02_schedules.ipynb #dd1eedcb
 def linear_decay_scheds(n_iter:int, lr:float|list, pct_warm:float=0., mom:float|None=0.9)->dict:
@@ -390,23 +381,6 @@ def triangle_scheds(n_iter:int, lr:float|list, pct_start:float=0.2, start:float=
         raise ValueError(f"{n_iter} iterations are too few for a triangle peaking at pct_start={pct_start}: need "
                          f"{math.ceil(1/pct_start)}")
     return _with_mom(sched_knots([0, peak/n_iter, 1], [start*lr, lr, end*lr]), lrs, mom)
-
-# %% ../nbs/02_schedules.ipynb #730f2859
-@patch
-def fit_sched(self:Learner,
-              scheds:callable,  # One of the `*_scheds` functions taking (`n_iter`, `lr`, …)
-              n_epoch:int|None=None, # Epochs of training …
-              lr:float|slice|list|None=None, # Peak LR (`None`: the `Learner`'s `lr`; slice/list: per parameter group)
-              n_iter:int|None=None,  # … or iterations of training
-              wd=None, # Weight decay (`None`: the `Learner`'s `wd`)
-              cbs=None, # Callbacks for this fit only
-              reset_opt:bool=False, # Start from a fresh optimizer state
-              **kwargs # The schedule's own arguments (`pct_warm`, `pct_decay`, `mom`, …)
-             ):
-    "Fit with the LR schedule `scheds` for `n_epoch` epochs or `n_iter` iterations"
-    n = _n_iter(self, n_epoch, n_iter)
-    lrs = learner_lrs(self, 'lr', self.lr if lr is None else lr)
-    self.fit_iters(n, scheds(n, lrs, **kwargs), wd=wd, cbs=cbs, reset_opt=reset_opt)
 
 # %% ../nbs/02_schedules.ipynb #8ec18855
 def schedule_free_sgd(momentum:float=0.9, # The package's momentum (interpolation between the two sequences)
@@ -519,6 +493,9 @@ def plot_scheds(recs:dict, figsize=(11,3.5)):
     fig.tight_layout()
     return fig
 
+# %% ../nbs/02_schedules.ipynb #02acddf9
+_NOT_SCHEDULE = ('total_steps', 'epochs', 'steps_per_epoch', 'last_epoch')   # `OneCycleLR` arguments beside its shape
+
 # %% ../nbs/02_schedules.ipynb #2df1bcf6
 def _check_iters(name, n, least=1):
     if not isinstance(n, (int, np.integer)) or isinstance(n, bool) or n < least:
@@ -547,31 +524,35 @@ def fastai_to_torch(n_iter:int,           # Training iterations: `n_epoch*len(dl
                 three_phase=False, div_factor=float(div), final_div_factor=div_final/div, cycle_momentum=True,
                 max_momentum=moms[0], base_momentum=moms[1])
 
+# %% ../nbs/02_schedules.ipynb #b151cebd
+def _torch_args(kwargs, strategy, why)->AttrDict:
+    "`OneCycleLR`'s schedule arguments (its defaults updated by `kwargs`), refused unless they anneal by `strategy`"
+    ps = inspect.signature(torch.optim.lr_scheduler.OneCycleLR).parameters
+    ds = {k:p.default for k,p in ps.items() if p.default is not p.empty and k not in _NOT_SCHEDULE}
+    if set(kwargs) - set(ds): raise TypeError(f"OneCycleLR's schedule has no argument {sorted(set(kwargs)-set(ds))}")
+    a = AttrDict(ds, **kwargs)
+    if a.anneal_strategy != strategy:
+        raise ValueError(f"{why}: anneal_strategy={a.anneal_strategy!r} cannot be expressed")
+    return a
+
 # %% ../nbs/02_schedules.ipynb #30196ccd
-def torch_to_fastai(total_steps:int, max_lr:float|list, pct_start:float=0.3, anneal_strategy:str='cos',
-                    div_factor:float=25.,
-                    final_div_factor:float=1e4, three_phase:bool=False, cycle_momentum:bool=True,
-                    base_momentum:float=0.85, max_momentum:float=0.95 # `OneCycleLR`'s arguments, with its defaults
-                   )->dict:
+@delegates(torch.optim.lr_scheduler.OneCycleLR, but=_NOT_SCHEDULE)
+def torch_to_fastai(total_steps:int, max_lr:float|list, **kwargs)->dict:
     "`n_iter` and `fit_one_cycle`'s arguments giving `OneCycleLR`'s LR and momentum at its first `total_steps-1` steps"
-    if anneal_strategy != 'cos':
-        raise ValueError(f"fastai's fit_one_cycle anneals along cosines only: anneal_strategy={anneal_strategy!r} "
-                         "cannot be expressed")
-    if three_phase:
+    a = _torch_args(kwargs, 'cos', "fastai's fit_one_cycle anneals along cosines only")
+    if a.three_phase:
         raise ValueError("fastai's fit_one_cycle has two phases, up to lr_max and down to the last LR: "
                          "three_phase=True cannot be expressed")
-    if not cycle_momentum: raise ValueError("fastai's fit_one_cycle always schedules momentum: cycle_momentum=False "
-                                            "cannot be expressed "
-                                            "(base_momentum=max_momentum gives a constant)")
+    if not a.cycle_momentum: raise ValueError("fastai's fit_one_cycle always schedules momentum: cycle_momentum=False "
+                                              "cannot be expressed (base_momentum=max_momentum gives a constant)")
     T = _check_iters('total_steps', total_steps, 2); lr = _group_vals('max_lr', max_lr)
-    _check_lrs(max_lr=lr, div_factor=div_factor, final_div_factor=final_div_factor)
-    n = T-1; pct = (pct_start*T - 1)/n
+    _check_lrs(max_lr=lr, div_factor=a.div_factor, final_div_factor=a.final_div_factor)
+    n = T-1; pct = (a.pct_start*T - 1)/n
     if not 0 < pct < 1:
         raise ValueError("fastai's peak must fall inside training: OneCycleLR's, at step pct_start·total_steps-1 = "
                          f"{pct*n:g}, is not in (0, {n})")
-    return dict(n_iter=n, lr_max=_plain(lr), div=float(div_factor), div_final=div_factor*final_div_factor,
-                pct_start=pct,
-                moms=(max_momentum, base_momentum, max_momentum))
+    return dict(n_iter=n, lr_max=_plain(lr), div=float(a.div_factor), div_final=a.div_factor*a.final_div_factor,
+                pct_start=pct, moms=(a.max_momentum, a.base_momentum, a.max_momentum))
 
 # %% ../nbs/02_schedules.ipynb #b761737a
 def paper_to_torch(n_iter:int, lr_max:float|list, lr_min:float|list|None=None, pct_ann:float=0.1, final_div:float=1e3,
@@ -597,31 +578,26 @@ def paper_to_torch(n_iter:int, lr_max:float|list, lr_min:float|list|None=None, p
     return dict(kw, pct_start=(1-pct_ann)/2, three_phase=True, final_div_factor=lo/final if final > 0 else math.inf)
 
 # %% ../nbs/02_schedules.ipynb #32f87908
-def torch_to_paper(total_steps:int, max_lr:float|list, pct_start:float=0.3, anneal_strategy:str='cos',
-                   div_factor:float=25.,
-                   final_div_factor:float=1e4, three_phase:bool=False, cycle_momentum:bool=True,
-                   base_momentum:float=0.85, max_momentum:float=0.95 # `OneCycleLR`'s arguments, with its defaults
-                  )->dict:
+@delegates(torch.optim.lr_scheduler.OneCycleLR, but=_NOT_SCHEDULE)
+def torch_to_paper(total_steps:int, max_lr:float|list, **kwargs)->dict:
     "Arguments of `paper_one_cycle_scheds`/`fit_paper_one_cycle` giving `OneCycleLR`'s LR and momentum at each step"
-    if anneal_strategy != 'linear':
-        raise ValueError(f"The paper's 1cycle is piecewise linear: anneal_strategy={anneal_strategy!r} cannot be "
-                         "expressed")
-    lr = _group_vals('max_lr', max_lr); _check_lrs(max_lr=lr, div_factor=div_factor)
-    if not (isinstance(final_div_factor, (int, float)) and final_div_factor > 0):
-        raise ValueError(f"final_div_factor must be positive, got {final_div_factor!r}")
-    kw = dict(n_iter=_check_iters('total_steps', total_steps), lr_max=_plain(lr), lr_min=_plain(lr/div_factor),
-              moms=(max_momentum, base_momentum, max_momentum) if cycle_momentum else None)
-    if not three_phase:
-        if pct_start != 0.5 or final_div_factor != 1:
+    a = _torch_args(kwargs, 'linear', "The paper's 1cycle is piecewise linear")
+    lr = _group_vals('max_lr', max_lr); _check_lrs(max_lr=lr, div_factor=a.div_factor)
+    fdf = a.final_div_factor
+    if not (isinstance(fdf, (int, float)) and fdf > 0):
+        raise ValueError(f"final_div_factor must be positive, got {fdf!r}")
+    kw = dict(n_iter=_check_iters('total_steps', total_steps), lr_max=_plain(lr), lr_min=_plain(lr/a.div_factor),
+              moms=(a.max_momentum, a.base_momentum, a.max_momentum) if a.cycle_momentum else None)
+    if not a.three_phase:
+        if a.pct_start != 0.5 or fdf != 1:
             raise ValueError("Two-phase OneCycleLR goes from max_lr straight down to its last LR, while the paper's "
-                             "cycle is symmetric and returns to "
-                             "lr_min before annihilating: only pct_start=0.5 with final_div_factor=1 (no "
-                             "annihilation) translates; use three_phase=True")
+                             "cycle is symmetric and returns to lr_min before annihilating: only pct_start=0.5 with "
+                             "final_div_factor=1 (no annihilation) translates; use three_phase=True")
         res = dict(kw, pct_ann=0.)
     else:
-        res = dict(kw, pct_ann=1-2*pct_start, final_lr=_plain(lr/div_factor/final_div_factor))
+        res = dict(kw, pct_ann=1-2*a.pct_start, final_lr=_plain(lr/a.div_factor/fdf))
         if not 0 < res['pct_ann'] < 1: raise ValueError("Three-phase OneCycleLR annihilates over 1-2·pct_start of "
-                                                        f"training: pct_start={pct_start} "
+                                                        f"training: pct_start={a.pct_start} "
                                                         f"leaves {res['pct_ann']:g}, not a fraction in (0, 1)")
     paper_one_cycle_scheds(**res)   # the paper's own checks
     return res
