@@ -248,23 +248,38 @@ _RANGE_OPTS = {'model': 'model', 'dataset': 'dataset', 'n-train': 'n_train', 'bs
                'end-lr': 'lr_max', 'num-it': 'n_iter', 'val-every': 'eval_every', 'n-val': 'n_val', 'bn-mom': 'bn_mom',
                'wd': 'wd', 'seed': 'seed', 'label': 'label'}
 
+def _save_plot(draw, path)->str:
+    "Draw on a fresh 6 × 4 axis with `draw(ax)`, save it to `path`; the line that names it"
+    import matplotlib; matplotlib.use('Agg')
+    import matplotlib.pyplot as plt
+    fig,ax = plt.subplots(figsize=(6,4)); draw(ax); fig.tight_layout(); fig.savefig(path, dpi=100); plt.close(fig)
+    return f"plot: {path}"
+
+# %% ../nbs/09_cli.ipynb #b1863ca1
 def _lr_range(a):
     from superconv.store import ResultStore
     from superconv.experiments import RunSpec, run_specs
     from superconv.suites import results_dir
+    from superconv.lr_range import LRRangeResult
     kw = {f: getattr(a, f) for f in _RANGE_OPTS.values()}
     spec = RunSpec(schedule='lr_range', **{**kw, 'bn_mom': None if a.model == 'lenet' else a.bn_mom})
     st = ResultStore(results_dir(a.out)/'lr_range-adhoc.jsonl')
+    title = f"{spec.model}, {spec.dataset}, {spec.n_iter} iterations"
+    if a.seeds > 1: return _range_band(a, spec, st, title)
     run_specs([spec], st, a.device, show=not a.quiet)
     rec = st.find(run_id=spec.run_id)
     print(rec['verdict']); print(f"suggested (lr_min, lr_max): ({rec['suggest'][0]:.3g}, {rec['suggest'][1]:.3g})")
-    import matplotlib; matplotlib.use('Agg')
-    import matplotlib.pyplot as plt
-    from superconv.lr_range import LRRangeResult
-    fig,ax = plt.subplots(figsize=(6,4))
-    LRRangeResult.from_dict(rec['range']).plot(ax=ax, title=f"{spec.model}, {spec.dataset}, {spec.n_iter} iterations")
-    f = st.path.with_name(f"lr_range-{spec.run_id}.png"); fig.tight_layout(); fig.savefig(f, dpi=100)
-    print(f"plot: {f}")
+    res = LRRangeResult.from_dict(rec['range'])
+    print(_save_plot(lambda ax: res.plot(ax=ax, title=title), st.path.with_name(f"lr_range-{spec.run_id}.png")))
+
+# %% ../nbs/09_cli.ipynb #986cda1b
+def _range_band(a, spec, st, title):
+    "`superconv lr-range --seeds K`: the test over K seeds, its band and lr_max interval"
+    from superconv.tuning import range_band_of
+    band = range_band_of(spec, a.seeds, st, device=a.device, verbose=not a.quiet, show=not a.quiet)
+    print(band.message())
+    path = st.path.with_name(f"lr_range-{spec.run_id}-{a.seeds}seeds.png")
+    print(_save_plot(lambda ax: band.plot(ax=ax, title=f"{title}, {a.seeds} seeds"), path))
 
 # %% ../nbs/09_cli.ipynb #87f5adb1
 def _add_lr_range(sub, common):
@@ -272,6 +287,8 @@ def _add_lr_range(sub, common):
     lr = sub.add_parser('lr-range', parents=[common], help="the paper's accuracy LR range test on one model, stored in "
                         "lr_range-adhoc.jsonl")
     _spec_options(lr, _RANGE_OPTS, dict(CPU_RANGE, bn_mom=CPU['bn_mom'], label='adhoc'))
+    lr.add_argument('--seeds', type=_positive_int, default=1, help="run the test with seeds --seed … --seed+K−1 and "
+                    "print their band and an interval for lr_max (default 1)")
     lr.set_defaults(func=_lr_range)
 
 # %% ../nbs/09_cli.ipynb #12092611

@@ -11,10 +11,12 @@ import numpy as np
 from fastcore.all import *
 from .store import ResultStore
 from .experiments import RunSpec, run_specs, SCHEDULES
+from .lr_range import LRRangeResult, RangeBand, range_band
 from .spec import TUNING
 
 # %% auto #0
-__all__ = ['TUNABLE', 'trial_spec', 'tune_score', 'check_grid', 'check_tunable', 'round_lr', 'TuneResult', 'tune_lr']
+__all__ = ['TUNABLE', 'trial_spec', 'tune_score', 'check_grid', 'check_tunable', 'round_lr', 'TuneResult', 'tune_lr',
+           'range_band_of']
 
 # %% ../nbs/07_tuning.ipynb #d16762ea
 TUNABLE = tuple(s for s in SCHEDULES if s != 'lr_range')   # every trained schedule has a peak (or constant) LR to tune
@@ -104,3 +106,18 @@ def tune_lr(spec:RunSpec,  # The run to tune: schedule, budget, data (with `n_va
         if not edge or len(lrs) >= n0+max_widen: break
         lrs = lrs+[round_lr(lrs[-1]*up)] if i == len(lrs)-1 else [round_lr(lrs[0]/down)]+lrs
     return TuneResult(spec.label, lrs, scores, lrs[i], edge, trials)
+
+# %% ../nbs/07_tuning.ipynb #d63021be
+def range_band_of(spec:RunSpec, # A range test (`schedule='lr_range'`); with `n_valid` it reads the validation split
+                  k:int,        # Seeds: the test runs with seeds `spec.seed` … `spec.seed`+k−1
+                  store:ResultStore, # Where every test is stored (and found again on a rerun)
+                  z:float=2.,   # Width of the lr_max interval, in standard errors of a difference from the best
+                  device=None, verbose:bool=True, **exec_kw)->RangeBand:
+    "Run the range test `spec` over `k` seeds (resumable) and return their band and lr_max interval"
+    if spec.schedule != 'lr_range': raise ValueError(f"{spec.label}: a {spec.schedule} run is not a range test")
+    if isinstance(k, bool) or not isinstance(k, (int, np.integer)) or k < 1:
+        raise ValueError(f"A range band needs k >= 1 seeds, got {k!r}")
+    specs = [replace(spec, seed=spec.seed+s) for s in range(k)]
+    run_specs(specs, store, device=device, verbose=verbose, **exec_kw)
+    by_id = {r['run_id']: r for r in store.records(warn=False)}
+    return range_band([LRRangeResult.from_dict(by_id[s.run_id]['range']) for s in specs], z=z)

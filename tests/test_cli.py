@@ -77,3 +77,14 @@ def test_docs_execute_refuses_a_missing_notebook(tmp_path):
     (tmp_path/'a.ipynb').write_text('{}')
     r = run('docs', '--execute', str(tmp_path/'a.ipynb'), str(tmp_path/'b.ipynb'))
     assert r.returncode == 2 and r.stderr.strip().splitlines()[-1].endswith(f"no notebook at {tmp_path/'b.ipynb'}"), r.stderr
+
+def test_lr_range_over_seeds(archives, tmp_path):
+    "`lr-range --seeds K`: K stored range tests, one reading of their band, and its plot"
+    r = run('lr-range', '--model', 'resnet8', '--n-train', '1000', '--num-it', '4', '--val-every', '2', '--n-val', '500',
+            '--seeds', '2', '--seed', '3', '--device', 'cpu', '--quiet', '--out', str(tmp_path))
+    assert r.returncode == 0, r.stderr[-2000:]
+    recs = [json.loads(l) for l in (tmp_path/'lr_range-adhoc.jsonl').read_text().splitlines()]
+    assert sorted(x['seed'] for x in recs) == [3, 4]
+    lines = r.stdout.strip().splitlines()
+    assert any(s in lines[-2] for s in ('lr_max in [', 'was still rising', 'not bracketed')), lines
+    assert lines[-1].startswith('plot: ') and len(list(tmp_path.glob('lr_range-*-2seeds.png'))) == 1

@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given, settings, strategies as st, HealthCheck
 
 # (command, option, domain) for every numeric option of the CLI
-OPTIONS = [(c, o, 'posint') for c,o in [('run', '--seeds'), ('lr-range', '--n-train'), ('lr-range', '--bs'), ('lr-range', '--num-it'),
+OPTIONS = [(c, o, 'posint') for c,o in [('run', '--seeds'), ('lr-range', '--seeds'), ('lr-range', '--n-train'), ('lr-range', '--bs'), ('lr-range', '--num-it'),
                                          ('lr-range', '--val-every'), ('lr-range', '--n-val'), ('tune', '--n-iter'), ('tune', '--n-train'),
                                          ('tune', '--n-valid'), ('tune', '--bs')]] + \
           [(c, o, 'nonneg_int') for c,o in [('lr-range', '--seed'), ('tune', '--max-widen')]] + \
