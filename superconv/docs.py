@@ -18,7 +18,7 @@ from nbdev.doclinks import NbdevLookup
 # %% auto #0
 __all__ = ['SECTIONS', 'README_NOTE', 'doc_pages', 'prep_nb', 'ParamTableRenderer', 'api_lookup', 'api_names', 'module_pages',
            'local_api_links', 'search_doc', 'search_index', 'link_names', 'build_site', 'cell_flag', 'execute_nb',
-           'readme_from_index', 'sidebar_yml']
+           'untraced_figures', 'readme_from_index', 'sidebar_yml']
 
 # %% ../nbs/08_docs.ipynb #98f95b9d
 SECTIONS = {'index': 'Home', '0': 'Library', '1': 'Lessons, part 1', '2': 'Lessons, part 2', '3': 'Lessons, part 3'}
@@ -319,6 +319,33 @@ def execute_nb(path:str|Path, # The notebook; it runs in its own folder
         if c.cell_type == 'code': c.outputs = old[c.id] if cell_flag(c.source) in keep else _prep_outputs(c.outputs)
     if save: nbformat.write(nb, path)
     return nb
+
+# %% ../nbs/08_docs.ipynb #286e3c7b
+_TEXT_KINDS = ('text/plain', 'text/markdown', 'text/html')   # outputs a reader sees as text
+_FIGURE = re.compile(r'(?<![\w.])[-+−]?(\d[\d,]*(?:\.\d+)?)(?=\s*(?:%|±|points?\b))|±\s*(\d[\d,]*(?:\.\d+)?)')
+
+def _written(x:str)->set:
+    "The ways code may write the figure `x` of the prose: as it stands, without thousands commas, as a fraction"
+    v,d = x.replace(',', ''),len(x.split('.')[1]) if '.' in x else 0
+    return {x, v, f"{float(v)/100:.{d+2}f}", f"{float(v)/100:g}"}
+
+# %% ../nbs/08_docs.ipynb #88d44f17
+def _evidence(nb:dict)->str:
+    "Everything a notebook's code shows or checks: its saved outputs' text and its hidden cells' source"
+    seen = []
+    for c in nb['cells']:
+        src = ''.join(c['source']) if c['cell_type'] == 'code' else ''
+        if cell_flag(src) == 'hide': seen.append(src)
+        for o in c.get('outputs', []):
+            seen += [''.join(o.get('text', []))] + [''.join(o.get('data', {}).get(k, [])) for k in _TEXT_KINDS]
+    return '\n'.join(seen)
+
+def untraced_figures(path:str|Path)->list:
+    "(cell id, figure) of each percentage, ± figure or points difference in the prose that no output or hidden cell holds"
+    nb = json.loads(Path(path).read_text()); seen = _evidence(nb)
+    figs = [(c['id'], m[1] or m[2]) for c in nb['cells'] if c['cell_type'] == 'markdown'
+            for m in _FIGURE.finditer(''.join(c['source']))]
+    return [(i, x) for i,x in figs if not any(w in seen for w in _written(x))]
 
 # %% ../nbs/08_docs.ipynb #de5676d3
 README_NOTE = "<!-- Generated from nbs/index.ipynb by `superconv docs --readme`: edit the notebook, not this file. -->"

@@ -44,3 +44,26 @@ def test_every_lesson_runs_all_as_jupyter_does(monkeypatch):
     after = tree_hashes(*dirs)
     assert after == before, f"lessons wrote into {[str(d.relative_to(ROOT)) for d in dirs]}: " \
         f"{sorted(k for k in after.keys() | before.keys() if after.get(k) != before.get(k))}"
+
+# Figures still typed into lessons that the fair-protocol rewrite of the ablations has not reached: each one goes
+# when its lesson computes it, and none may be added
+PENDING = {
+    '10_lr_range': ['78.4', '96'],
+    '12_one_cycle': ['1.3', '52', '66'],
+    '13_momentum': ['1.7', '6.1', '90.7', '91.9', '92.3', '92.4'],
+    '14_mnist': ['97'],
+    '20_data_size': ['11.5', '52', '62.3', '76.4', '80.6', '86.4', '87.9', '89.6', '90.3', '90.4', '91.1', '92.4'],
+    '21_batch_size': ['61.8', '68.9'],
+    '22_weight_decay': ['5.1', '65.9', '87.3', '88.3', '92.4'],
+    '23_dropout': ['11', '86.3', '86.3', '86.3', '89.4', '89.4', '89.4'],
+    '30_depth': ['90.3', '90.4', '91.2', '92.4', '92.4'],
+    '31_archs': ['24'],
+    '32_cifar100': ['51.8', '59.3', '68.2'],
+    '34_training_fast': ['94'],
+}
+
+def test_prose_figures_are_computed():
+    "Each percentage, ± figure and points difference in a lesson's prose is printed by a cell or checked by a hidden one"
+    from superconv.docs import untraced_figures
+    got = {nb.stem: sorted(x for _,x in untraced_figures(nb)) for nb in sorted(ROOT.glob('nbs/[123]*.ipynb'))}
+    assert {k: v for k,v in got.items() if v} == PENDING
