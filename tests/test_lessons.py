@@ -63,7 +63,7 @@ PENDING = {
 }
 
 def test_prose_figures_are_computed():
-    "Each percentage, ± figure and points difference in a lesson's prose is printed by a cell or checked by a hidden one"
+    "Each percentage, ± figure or points gap in a lesson's prose is printed by a cell or checked by a hidden one"
     from superconv.docs import untraced_figures
     got = {nb.stem: sorted(x for _,x in untraced_figures(nb)) for nb in sorted(ROOT.glob('nbs/[123]*.ipynb'))}
     assert {k: v for k,v in got.items() if v} == PENDING
