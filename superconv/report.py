@@ -15,10 +15,11 @@ from .lr_range import LRRangeResult
 from .suites import SUITES, suite_store
 
 # %% auto #0
-__all__ = ['pct', 'runs_table', 'markdown_table', 'summarize', 'show_suite', 'range_results', 'trained', 'seeds_label',
-           'plot_curves', 'run_family', 'sweep_curves', 'paper_sweep', 'sweep_gaps', 'mean_diff', 'gap_stats',
-           'legend_below', 'plot_sweep', 'plot_vs_paper', 'is_budget', 'budget_curves', 'budget_gaps', 'headline',
-           'headline_text', 'plot_budgets', 'plateau', 'plateau_text', 'crossing', 'report_suite']
+__all__ = ['VERDICTS', 'pct', 'runs_table', 'markdown_table', 'summarize', 'show_suite', 'range_results', 'trained',
+           'seeds_label', 'plot_curves', 'run_family', 'sweep_curves', 'paper_sweep', 'sweep_gaps', 'mean_diff',
+           'gap_stats', 'claim_verdict', 'legend_below', 'plot_sweep', 'plot_vs_paper', 'is_budget', 'budget_curves',
+           'budget_gaps', 'headline', 'headline_text', 'plot_budgets', 'plateau', 'plateau_text', 'crossing',
+           'report_suite']
 
 # %% ../nbs/06a_report.ipynb #3d00f3dd
 def pct(x:float, sign:str='%')->str:
@@ -137,6 +138,21 @@ def mean_diff(a:list, b:list)->tuple:
 def gap_stats(curves:dict, fast:str='1cycle', slow:str='step')->dict:
     "{value: `mean_diff` of `fast` against `slow`} at each value both families ran"
     return {x: mean_diff(curves[fast][x], curves[slow][x]) for x in curves.get(fast, {}) if x in curves.get(slow, {})}
+
+# %% ../nbs/06a_report.ipynb #ffab733e
+VERDICTS = ('reproduced', 'direction only', 'not reproduced', 'could not be tested at this scale')
+
+def claim_verdict(effect:float, # Our effect, e.g. 1cycle − step in points (mean over seeds)
+                  se:float,     # Its standard error (NaN: fewer than two seeds a side)
+                  paper:float,  # The paper's effect in the same units: its sign is the claim
+                  z:float=2.,   # Standard errors that make an effect more than noise
+                  testable:bool=True # `False`: this setting cannot test the claim (the lesson says why)
+                 )->str:
+    "The verdict word on one claim of the paper: our effect's sign against the paper's, its size against its s.e."
+    if not paper or not np.isfinite(paper): raise ValueError(f"The paper's effect must be nonzero, got {paper!r}")
+    if not testable or not np.isfinite(se) or not np.isfinite(effect): return VERDICTS[3]
+    if np.sign(effect) != np.sign(paper): return VERDICTS[2]
+    return VERDICTS[0] if abs(effect) > z*se else VERDICTS[1]
 
 # %% ../nbs/06a_report.ipynb #8ed47eae
 def legend_below(ax, ncol:int=2):
