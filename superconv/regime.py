@@ -13,11 +13,13 @@ from fastcore.all import *
 from .store import ResultStore
 from .experiments import RunSpec, run_specs, spec_of
 from .spec import CPU_MAP, CPU_GRID, TUNING
+from .suites import SUITES
+from .report import paper_sweep, sweep_gaps, claim_verdict
 from .tuning import tune_lr, trial_spec, check_grid, round_lr, TuneResult
 
 # %% auto #0
 __all__ = ['REGIMES', 'RegimeMap', 'run_map', 'primary_acc', 'cell_runs', 'map_table', 'sc_fraction', 'frac_text',
-           'fraction_text', 'plot_map', 'map_report']
+           'fraction_text', 'best_gains', 'data_size_claim', 'data_size_text', 'plot_map', 'map_report']
 
 # %% ../nbs/07a_regime.ipynb #13cb4091
 @dataclass
@@ -222,6 +224,39 @@ def fraction_text(d:dict)->str:
     return s + (f"; 1cycle ahead at equal budget from {cr:,} iterations" if cr else "; 1cycle never ahead at equal "
                                                                                     "budget")
 
+# %% ../nbs/07a_regime.ipynb #fb8af71e
+def best_gains(m:RegimeMap, store:ResultStore, fam:str='1cycle', base:str='step', tab=None)->dict:
+    "{n_train: (`fam`'s best cell − `base`'s best cell, its standard error)} in points, for each size both finished"
+    tab = map_table(m, store) if tab is None else tab
+    out = {}
+    for n,budgets in m.sizes.items():
+        t = [tab[(tab.n_train == n) & (tab.family == f)] for f in (fam, base)]
+        if any(len(x) < len(budgets) for x in t): continue
+        a,b = (x.sort_values('acc').iloc[-1] for x in t)
+        out[n] = (float(a.acc - b.acc), float(np.hypot(a.se, b.se)))
+    return out
+
+# %% ../nbs/07a_regime.ipynb #0e3348e3
+def data_size_claim(m:RegimeMap, store:ResultStore, paper_gaps:dict|None=None, # {n_train: CLR − step}, fractions
+                    fam:str='1cycle', base:str='step', tab=None)->dict|None:
+    "'The gain grows as data shrinks': the best gain at the smallest finished size minus the largest's, and its verdict"
+    g = best_gains(m, store, fam, base, tab)
+    if len(g) < 2: return None
+    pg = sweep_gaps(paper_sweep(SUITES['data_size']), fast='clr') if paper_gaps is None else paper_gaps
+    (lo,hi),(plo,phi) = (min(g), max(g)),(min(pg), max(pg))
+    eff,se,paper = g[lo][0]-g[hi][0],float(np.hypot(g[lo][1], g[hi][1])),100*(pg[plo]-pg[phi])
+    return dict(gains=g, sizes=(lo, hi), effect=eff, se=se, paper_sizes=(plo, phi), paper=paper,
+                verdict=claim_verdict(eff, se, paper))
+
+# %% ../nbs/07a_regime.ipynb #4a174b2b
+def data_size_text(d:dict)->str:
+    "The data-size claim in one line"
+    (lo,hi),(plo,phi) = d['sizes'],d['paper_sizes']
+    gs = ', '.join(f"{n:,}: {g:+.1f} ± {se:.1f}" for n,(g,se) in sorted(d['gains'].items()))
+    return (f"1cycle's best − step's best, points ({gs}); the gain at {lo:,} images minus the gain at {hi:,}: "
+            f"{d['effect']:+.1f} ± {d['se']:.1f} (the paper, {plo:,} minus {phi:,} images: {d['paper']:+.1f}): "
+            f"'the gain grows as data shrinks' {d['verdict']}")
+
 # %% ../nbs/07a_regime.ipynb #b397d2d8
 def _size_panel(ax, tab, fams, budgets, n, base):
     "Accuracy against budget at one training-set size, a line per family; dotted: `base`'s best"
@@ -281,6 +316,7 @@ def map_report(m:RegimeMap, store:ResultStore, plot_to=None)->str:
     for n in m.sizes:
         d = sc_fraction(m, store, n, cells=cells)
         lines.append(fraction_text(d) if d else f"{n:,} images: not finished")
+    if (d := data_size_claim(m, store, tab=tab)) is not None: lines.append(data_size_text(d))
     if plot_to is not None:
         fig = plot_map(m, store, tab=tab); fig.savefig(plot_to, dpi=100); plt.close(fig)
         lines.append(f"Plot: {plot_to}")
