@@ -19,7 +19,8 @@ from .tuning import tune_lr, trial_spec, check_grid, round_lr, TuneResult
 
 # %% auto #0
 __all__ = ['REGIMES', 'RegimeMap', 'run_map', 'primary_acc', 'cell_runs', 'map_table', 'sc_fraction', 'frac_text',
-           'fraction_text', 'best_gains', 'data_size_claim', 'data_size_text', 'plot_map', 'map_report']
+           'fraction_text', 'equal_budget_gaps', 'best_gains', 'data_size_claim', 'data_size_text', 'plot_map',
+           'map_report']
 
 # %% ../nbs/07a_regime.ipynb #13cb4091
 @dataclass
@@ -224,6 +225,17 @@ def fraction_text(d:dict)->str:
     return s + (f"; 1cycle ahead at equal budget from {cr:,} iterations" if cr else "; 1cycle never ahead at equal "
                                                                                     "budget")
 
+# %% ../nbs/07a_regime.ipynb #84be106a
+def equal_budget_gaps(m:RegimeMap, tab, fam:str='1cycle', base:str='step')->dict:
+    "{(n_train, n_iter): (`fam` − `base`, its standard error)} in points, at every cell both finished (`map_table`)"
+    out = {}
+    for n,budgets in m.sizes.items():
+        for b in budgets:
+            a,s = (tab[(tab.n_train == n) & (tab.n_iter == b) & (tab.family == f)] for f in (fam, base))
+            if len(a) and len(s):
+                out[(n, b)] = (float(a.acc.iloc[0]-s.acc.iloc[0]), float(np.hypot(a.se.iloc[0], s.se.iloc[0])))
+    return out
+
 # %% ../nbs/07a_regime.ipynb #fb8af71e
 def best_gains(m:RegimeMap, store:ResultStore, fam:str='1cycle', base:str='step', tab=None)->dict:
     "{n_train: (`fam`'s best cell − `base`'s best cell, its standard error)} in points, for each size both finished"
@@ -273,12 +285,10 @@ def _size_panel(ax, tab, fams, budgets, n, base):
 # %% ../nbs/07a_regime.ipynb #d559bd7c
 def _gain_heatmap(hm, tab, m, sizes, fam, base):
     "`fam` − `base` at equal budget, points: a row per size, a column per budget (in epochs, the same at every size)"
+    gaps = equal_budget_gaps(m, tab, fam, base)
     grid = np.full((len(sizes), max(len(b) for b in m.sizes.values())), np.nan)
     for i,n in enumerate(sizes):
-        for j,b in enumerate(m.sizes[n]):
-            cell = tab[(tab.n_train == n) & (tab.n_iter == b)]
-            a,s = cell[cell.family == fam],cell[cell.family == base]
-            if len(a) and len(s): grid[i,j] = a.acc.iloc[0]-s.acc.iloc[0]
+        for j,b in enumerate(m.sizes[n]): grid[i,j] = gaps.get((n, b), (np.nan,))[0]
     lim = max(1., np.nanmax(np.abs(grid))) if np.isfinite(grid).any() else 1.
     hm.imshow(grid, cmap='RdBu', vmin=-lim, vmax=lim, aspect='auto', origin='lower')
     for (i,j),v in np.ndenumerate(grid):
