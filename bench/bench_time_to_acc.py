@@ -18,8 +18,8 @@ target when the mean accuracy over its seeds does; superconv's time to the targe
 such budget. Test accuracy chooses nothing but that budget (a benchmark convention, as in airbench).
 
     python bench/bench_time_to_acc.py [--device cuda] [--seeds 3] [--epochs 16 20] [--target 0.94] [--out DIR]
-    python bench/bench_time_to_acc.py --tiny      # CPU test: 1,024 training images, 6 epochs (6 iterations),
-                                                  # 500 test images, target 0.2
+    python bench/bench_time_to_acc.py --tiny      # CPU test: 256 training images at batch 64, 6 epochs
+                                                  # (24 iterations), 500 test images, target 0.2
 
 airbench94 is CUDA-only (fp16 network, CUDA events), so on a CPU only superconv's arm runs and the file says so.
 Writes `time_to_acc.json` and `time_to_acc.md` into --out (default bench/results).
@@ -123,19 +123,20 @@ def main(argv=None):
                    help="peak LR (airbench94's, converted to a mean loss and heavy-ball momentum)")
     p.add_argument('--target', type=float, default=0.94)
     p.add_argument('--n-train', type=int, default=None); p.add_argument('--n-test', type=int, default=10_000)
-    p.add_argument('--tiny', action='store_true',
-                   help='CPU test size: 1,024 training images, 6 epochs (6 iterations), 1 seed, 500 test images, target 0.2')
+    p.add_argument('--bs', type=int, default=1024, help="superconv's batch size (airbench94's)")
+    p.add_argument('--tiny', action='store_true', help='CPU test size: 256 training images at batch 64, 6 epochs '
+                   '(24 iterations), 1 seed, 500 test images, target 0.2')
     p.add_argument('--out', default=str(Path(__file__).parent/'results'))
     a = p.parse_args(argv)
-    if a.tiny: a.n_train,a.n_test,a.epochs,a.seeds,a.target = 1024,500,[6],1,0.2
+    if a.tiny: a.n_train,a.bs,a.n_test,a.epochs,a.seeds,a.target = 256,64,500,[6],1,0.2
     from superconv.data import load_tensors, get_dls
     from superconv.store import provenance
     t0,dev = time.time(),a.device
     cuda = torch.device(dev).type == 'cuda'
     d = load_tensors('cifar10')
-    dls = get_dls('cifar10', bs=1024, n_train=a.n_train, device=dev, pad=2, pad_mode='reflection', channels_last=True)
+    dls = get_dls('cifar10', bs=a.bs, n_train=a.n_train, device=dev, pad=2, pad_mode='reflection', channels_last=True)
     recipe = __doc__.split('each part stated in the output:')[1].split('Both arms')[0].strip()
-    res = dict(target=a.target, device=dev, lr=a.lr, recipe=recipe, n_train=len(dls.train.dataset),
+    res = dict(target=a.target, device=dev, lr=a.lr, recipe=recipe, n_train=len(dls.train.dataset), bs=a.bs,
                n_test=min(a.n_test, len(d['y_valid'])))
     superconv_run(dls, d, 1, 0, dev, a.lr, a.n_test, cuda)   # warm-up (one epoch, at least 5 iterations), not counted
     res['superconv'] = {}

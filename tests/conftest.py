@@ -1,4 +1,4 @@
-import os, sys, tarfile
+import contextlib, io, os, sys, tarfile
 from pathlib import Path
 import numpy as np, pytest
 from PIL import Image
@@ -32,3 +32,12 @@ def make_archive(dest:Path, top:str, files:dict, size=(32,32), mode='RGB'):
         Image.fromarray(rng.integers(0, 256, shape, dtype=np.uint8), mode).save(f)
     with tarfile.open(dest, 'w:gz') as t: t.add(src/top, arcname=top)
     return dest
+
+def cli(args:list)->tuple:
+    "(exit status, stderr) of `superconv ARGS` run in this process: the command line's checks without a new interpreter"
+    from superconv.cli import main
+    out,err = io.StringIO(),io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        try: rc = main(args)
+        except SystemExit as e: rc = e.code
+    return rc,err.getvalue()

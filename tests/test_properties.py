@@ -1,7 +1,8 @@
 "Bad input, generated: every numeric CLI option and RunSpec field refuses what makes no sense, in one line, writing nothing"
-import contextlib, io, math
+import math
 import pytest
 from hypothesis import given, settings, strategies as st, HealthCheck
+from conftest import cli
 
 # (command, option, domain) for every numeric option of the CLI
 OPTIONS = [(c, o, 'posint') for c,o in [('run', '--seeds'), ('lr-range', '--seeds'), ('lr-range', '--n-train'), ('lr-range', '--bs'), ('lr-range', '--num-it'),
@@ -31,13 +32,6 @@ def bad_values(domain):
     if domain == 'fraction': return st.one_of(*common, neg, st.floats(1, 1e300).map(repr))
     if domain == 'bn_mom': return st.one_of(*common, neg, st.just('0'), st.floats(1.0001, 1e300).map(repr))
 
-def cli(args):
-    from superconv.cli import main
-    out,err = io.StringIO(),io.StringIO()
-    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-        try: rc = main(args)
-        except SystemExit as e: rc = e.code
-    return rc,err.getvalue()
 
 @pytest.mark.parametrize('cmd,opt,domain', OPTIONS, ids=[f'{c} {o}' for c,o,_ in OPTIONS])
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
