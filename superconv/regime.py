@@ -39,6 +39,8 @@ class RegimeMap:
     max_widen:int=TUNING['max_widen'] # Most LRs a cell's tuning adds beyond an edge of its grid
     store:str=''     # The store's name, `regime-{store}.jsonl`, if not the map's own: maps may share one
     valid:dict=field(default_factory=dict) # {n_train: n_valid} for sizes smaller than the base's split
+    # {family: {n_train: budgets beyond `sizes`'}}: one family run longer, e.g. the baseline, to see it plateau
+    longer:dict=field(default_factory=dict)
 
 # %% ../nbs/07a_regime.ipynb #a06d403b
 @patch
@@ -53,10 +55,16 @@ def spec(self:RegimeMap, family:str, n_train:int, n_iter:int)->RunSpec:
 @patch(as_prop=True)
 def store_file(self:RegimeMap)->str: return f'regime-{self.store or self.name}.jsonl'
 
+@patch
+def budgets(self:RegimeMap, family:str, n_train:int)->tuple:
+    "The budgets `family` runs at `n_train`: the size's own, then any `longer` ones"
+    return tuple(sorted({*self.sizes[n_train], *self.longer.get(family, {}).get(n_train, ())}))
+
 @patch(as_prop=True)
 def cells(self:RegimeMap)->list:
-    "(family, n_train, n_iter) of every cell, in the order they run"
-    return [(f, n, b) for n,bs in self.sizes.items() for b in bs for f in self.schedules]
+    "(family, n_train, n_iter) of every cell, in the order they run: budget by budget, every family at each"
+    return [(f, n, b) for n in self.sizes for b in sorted({b for f in self.schedules for b in self.budgets(f, n)})
+            for f in self.schedules if b in self.budgets(f, n)]
 
 # %% ../nbs/07a_regime.ipynb #c9288373
 REGIMES = {}
@@ -87,11 +95,10 @@ _regime(RegimeMap('arena',
                'wsd': dict(schedule='wsd', grid=_SGD_GRID), 'cosine': dict(schedule='cosine', grid=_SGD_GRID),
                'triangle': dict(schedule='triangle', grid=_SGD_GRID),
                'schedule_free': dict(schedule='schedule_free', grid=(0.2, 0.4, 0.8))},
-    base=CPU_MAP, seeds=5, seeds_close=5,
+    base=CPU_MAP, seeds=5, seeds_close=5, longer={'step': {1_250: (800,)}},
     shrunk="ResNet-8, a stratified 1,250-image CIFAR-10 subset (a 1,000-image validation split held out of the rest), "
-           "batch 512, "
-           "50–400 iterations (about 20–164 epochs), BatchNorm momentum 0.05; every schedule's peak LR tuned per "
-           "budget, 5 seeds"))
+           "batch 512, 50–400 iterations (about 20–164 epochs; the step baseline also at 800, to see whether it "
+           "plateaus), BatchNorm momentum 0.05; every schedule's peak LR tuned per budget, 5 seeds"))
 
 # %% ../nbs/07a_regime.ipynb #7ccaf1fd
 def _mean_acc(store, spec, lr, div, seeds)->float|None:
@@ -107,31 +114,30 @@ def run_map(m:RegimeMap, store:ResultStore, device=None, verbose:bool=True,
             **exec_kw)->dict:
     "Tune and run every cell of `m` into `store` (resumable); returns {(family, n_train, n_iter): `TuneResult`}"
     tuned,centre = {},{}
-    for n_train,budgets in m.sizes.items():
-        for b in budgets:
-            for fam,c in m.schedules.items():
-                spec,g = m.spec(fam, n_train, b),check_grid(c['grid'])
-                mid = g[len(g)//2]
-                grid = g if (fam, n_train) not in centre else [round_lr(v*centre[(fam, n_train)]/mid) for v in g]
-                r = tune_lr(spec, grid, store, m.div, m.max_widen, device, verbose, train=train, **exec_kw)
-                if r is None: return tuned   # later cells' grids depend on this one's choice
-                tuned[(fam, n_train, b)] = r; centre[(fam, n_train)] = r.best_lr
-                if train:
-                    run_specs([replace(trial_spec(spec, r.best_lr, m.div), seed=s) for s in range(m.seeds)], store,
-                              device, verbose=verbose, **exec_kw)
-        if train: _more_seeds(m, store, tuned, n_train, device, verbose, **exec_kw)
+    for i,(fam,n_train,b) in enumerate(m.cells):
+        g = check_grid(m.schedules[fam]['grid'])
+        mid,spec = g[len(g)//2],m.spec(fam, n_train, b)
+        grid = g if (fam, n_train) not in centre else [round_lr(v*centre[(fam, n_train)]/mid) for v in g]
+        r = tune_lr(spec, grid, store, m.div, m.max_widen, device, verbose, train=train, **exec_kw)
+        if r is None: return tuned   # later cells' grids depend on this one's choice
+        tuned[(fam, n_train, b)] = r; centre[(fam, n_train)] = r.best_lr
+        if train:
+            run_specs([replace(trial_spec(spec, r.best_lr, m.div), seed=s) for s in range(m.seeds)], store,
+                      device, verbose=verbose, **exec_kw)
+            if i+1 == len(m.cells) or m.cells[i+1][1] != n_train:   # the size's last cell
+                _more_seeds(m, store, tuned, n_train, device, verbose, **exec_kw)
     return tuned
 
 # %% ../nbs/07a_regime.ipynb #3e87ee9d
 def _more_seeds(m, store, tuned, n_train, device, verbose, **exec_kw):
     "`seeds_close` seeds for cells of size `n_train` within `m.close` points of another schedule (same budget or best)"
-    fams,budgets = list(m.schedules),m.sizes[n_train]
+    fams,bs = list(m.schedules),{f: m.budgets(f, n_train) for f in m.schedules}
     acc = {(f, b): _mean_acc(store, m.spec(f, n_train, b), tuned[(f, n_train, b)].best_lr, m.div, range(m.seeds))
-           for f in fams for b in budgets}
-    best = {f: max(acc[(f, b)] for b in budgets) for f in fams}
-    close = {(f, b) for f in fams for b in budgets for g in fams if g != f and
-             (abs(acc[(f, b)]-acc[(g, b)])*100 < m.close or abs(acc[(f, b)]-best[g])*100 < m.close)}
-    close |= {(g, max(budgets, key=lambda b: acc[(g, b)])) for f,b in close for g in fams
+           for f in fams for b in bs[f]}
+    best = {f: max(acc[(f, b)] for b in bs[f]) for f in fams}
+    close = {(f, b) for f in fams for b in bs[f] for g in fams if g != f and
+             (((g, b) in acc and abs(acc[(f, b)]-acc[(g, b)])*100 < m.close) or abs(acc[(f, b)]-best[g])*100 < m.close)}
+    close |= {(g, max(bs[g], key=lambda b: acc[(g, b)])) for f,b in close for g in fams
               if g != f and abs(acc[(f, b)]-best[g])*100 < m.close}
     specs = [replace(trial_spec(m.spec(f, n_train, b), tuned[(f, n_train, b)].best_lr, m.div), seed=s)
              for f,b in sorted(close, key=lambda x: (x[1], x[0])) for s in range(m.seeds, m.seeds_close)]
@@ -171,10 +177,10 @@ def map_table(m:RegimeMap, store:ResultStore, tuned:dict|None=None):
     return pd.DataFrame(rows)
 
 # %% ../nbs/07a_regime.ipynb #2f569fc5
-def _first_match(accs:dict, fam:str, base:str, budgets)->tuple:
+def _first_match(accs:dict, fam:str, base:str, fam_budgets, base_budgets)->tuple:
     "(base's best budget, fewest budget where fam's mean reaches base's best mean, or None)"
-    bb = max(budgets, key=lambda b: accs[(base, b)])
-    hit = [b for b in budgets if accs[(fam, b)] >= accs[(base, bb)]]
+    bb = max(base_budgets, key=lambda b: accs[(base, b)])
+    hit = [b for b in fam_budgets if accs[(fam, b)] >= accs[(base, bb)]]
     return bb, (min(hit) if hit else None)
 
 # %% ../nbs/07a_regime.ipynb #4913229c
@@ -184,15 +190,15 @@ def sc_fraction(m:RegimeMap, store:ResultStore, n_train:int, fam:str='1cycle', b
     "The super-convergence fraction at `n_train`: fewest `fam` iterations matching `base`'s best over `base`'s; a band"
     cells = cell_runs(m, store) if cells is None else cells
     runs = {(f, b): [primary_acc(r) for r in rs] for (f,n,b),rs in cells.items() if n == n_train}
-    budgets = list(m.sizes[n_train])
-    if any((f, b) not in runs for f in (fam, base) for b in budgets): return None
+    fb,bbs = m.budgets(fam, n_train),m.budgets(base, n_train)
+    if any((f, b) not in runs for f,bs in ((fam, fb), (base, bbs)) for b in bs): return None
     mean = {k: float(np.mean(v)) for k,v in runs.items()}
-    bb,hit = _first_match(mean, fam, base, budgets)
-    top2 = sorted((mean[(base, b)] for b in budgets), reverse=True)[:2]
+    bb,hit = _first_match(mean, fam, base, fb, bbs)
+    top2 = sorted((mean[(base, b)] for b in bbs), reverse=True)[:2]
     rng,fr = np.random.default_rng(seed),[]
     for _ in range(n_boot):
         bm = {k: float(np.mean(rng.choice(v, len(v)))) for k,v in runs.items()}
-        b0,h = _first_match(bm, fam, base, budgets)
+        b0,h = _first_match(bm, fam, base, fb, bbs)
         fr.append(np.inf if h is None else h/b0)
     fr = np.array(fr)
     return dict(n_train=n_train, base_best=mean[(base, bb)], base_iters=bb, match_iters=hit,
@@ -201,7 +207,7 @@ def sc_fraction(m:RegimeMap, store:ResultStore, n_train:int, fam:str='1cycle', b
                 band=(float(np.quantile(fr, 0.05, method='lower')), float(np.quantile(fr, 0.95, method='higher'))),
                 p_half=float((fr <= 0.5).mean()),
                 plateaued=top2[0]-top2[1] <= 0.5, plateau_gap=top2[0]-top2[1],
-                crossing=next((b for b in budgets if mean[(fam, b)] > mean[(base, b)]), None))
+                crossing=next((b for b in fb if b in bbs and mean[(fam, b)] > mean[(base, b)]), None))
 
 # %% ../nbs/07a_regime.ipynb #ed04a6c3
 def frac_text(x:float|None)->str:
@@ -241,9 +247,9 @@ def best_gains(m:RegimeMap, store:ResultStore, fam:str='1cycle', base:str='step'
     "{n_train: (`fam`'s best cell − `base`'s best cell, its standard error)} in points, for each size both finished"
     tab = map_table(m, store) if tab is None else tab
     out = {}
-    for n,budgets in m.sizes.items():
+    for n in m.sizes:
         t = [tab[(tab.n_train == n) & (tab.family == f)] for f in (fam, base)]
-        if any(len(x) < len(budgets) for x in t): continue
+        if any(len(x) < len(m.budgets(f, n)) for x,f in zip(t, (fam, base))): continue
         a,b = (x.sort_values('acc').iloc[-1] for x in t)
         out[n] = (float(a.acc - b.acc), float(np.hypot(a.se, b.se)))
     return out
@@ -272,8 +278,8 @@ def data_size_text(d:dict)->str:
 # %% ../nbs/07a_regime.ipynb #b397d2d8
 def _size_panel(ax, tab, fams, budgets, n, base):
     "Accuracy against budget at one training-set size, a line per family; dotted: `base`'s best"
-    for f,c in zip(fams, ('C0', 'C1', 'C2', 'C3')):
-        t = tab[tab.family == f]
+    for i,f in enumerate(fams):
+        t,c = tab[tab.family == f],f'C{i}'
         ax.errorbar(t.n_iter, t.acc, yerr=t.se.fillna(0), marker='o', ms=4, capsize=2, color=c, label=f)
     sb = tab[tab.family == base]
     if len(sb): ax.axhline(sb.acc.max(), ls=':', c='gray', lw=1)
@@ -305,7 +311,8 @@ def plot_map(m:RegimeMap, store:ResultStore, fam:str='1cycle', base:str='step',
     tab = map_table(m, store) if tab is None else tab
     sizes = sorted(n for n in m.sizes if len(tab[tab.n_train == n]))
     fig,axs = plt.subplots(1, len(sizes)+1, figsize=(3.6*(len(sizes)+1), 3.4), squeeze=False); axs = axs[0]
-    for ax,n in zip(axs, sizes): _size_panel(ax, tab[tab.n_train == n], m.schedules, m.sizes[n], n, base)
+    for ax,n in zip(axs, sizes):
+        _size_panel(ax, tab[tab.n_train == n], m.schedules, sorted({*tab[tab.n_train == n].n_iter}), n, base)
     axs[0].set_ylabel('test accuracy, %'); axs[0].legend(fontsize=8)
     _gain_heatmap(axs[-1], tab, m, sizes, fam, base)
     fig.tight_layout()
