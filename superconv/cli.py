@@ -117,6 +117,7 @@ def _scale_lines(s, scale)->list:
 def _list(a):
     from superconv.suites import SUITES
     from superconv.regime import REGIMES
+    import superconv.arena   # the arena registers itself in `REGIMES`
     from superconv.models import MODELS
     from superconv.data import DATASETS
     from superconv.experiments import SCHEDULES
@@ -134,18 +135,21 @@ def _add_list(sub, common): sub.add_parser('list', help='the suites and their sc
 # %% ../nbs/09_cli.ipynb #c8b1d2a7
 def _map(a):
     from superconv.regime import REGIMES, run_map, map_report
+    import superconv.arena   # the arena registers itself in `REGIMES`
     from superconv.store import ResultStore
     from superconv.suites import results_dir
     if a.name not in REGIMES: raise ValueError(f"Unknown regime map {a.name!r}; choose one of: {', '.join(REGIMES)}")
     m,t = REGIMES[a.name],time.time()
     st = ResultStore(results_dir(a.out)/m.store_file)
     plot = st.path.with_name(f'regime-{a.name}-map.png')
-    if a.report: return print(map_report(m, st, plot_to=None if a.no_plots else plot))
+    report = m.report or map_report
+    if a.report: return print(report(m, st, plot_to=None if a.no_plots else plot))
     sizes = ', '.join(f'{n:,} images: {list(b)} iterations' for n,b in m.sizes.items())
+    sizes += ''.join(f'; {f} also {list(b)}' for f,l in m.longer.items() for n,b in l.items())
     print(f"regime map {a.name!r}: {len(m.cells)} cells ({sizes}), schedules {', '.join(m.schedules)}, each tuned "
           f"per cell on a {m.base['n_valid']:,}-image validation split; into {st.path}", flush=True)
     run_map(m, st, device=a.device, verbose=True)
-    print(f"done in {time.time()-t:.0f}s\n"); print(map_report(m, st, plot_to=plot))
+    print(f"done in {time.time()-t:.0f}s\n"); print(report(m, st, plot_to=plot))
 
 # %% ../nbs/09_cli.ipynb #ab0db53d
 def _add_map(sub, common):

@@ -41,6 +41,7 @@ class RegimeMap:
     valid:dict=field(default_factory=dict) # {n_train: n_valid} for sizes smaller than the base's split
     # {family: {n_train: budgets beyond `sizes`'}}: one family run longer, e.g. the baseline, to see it plateau
     longer:dict=field(default_factory=dict)
+    report:object=None # The function that reports the map, `(m, store, plot_to)->str` (`None`: `map_report`)
 
 # %% ../nbs/07a_regime.ipynb #a06d403b
 @patch
@@ -84,21 +85,6 @@ _regime(RegimeMap('cpu-5k', sizes={5_000: (200, 400, 800, 1_600)},
     shrunk="The `cpu` map's next row up: 5,000 images, 200–1,600 iterations (about 20–164 epochs); about 15 "
            "hours of a 2-core CPU, so it waits for a GPU or a faster machine; its runs share the `cpu` map's store",
     store='cpu', **_CPU))
-
-# %% ../nbs/07a_regime.ipynb #5af2debd
-_SGD_GRID,_CYCLE_GRID = CPU_GRID['step'],CPU_GRID['paper_1cycle']
-_regime(RegimeMap('arena',
-    sizes={1_250: (50, 100, 200, 400)},
-    schedules={'1cycle': dict(schedule='paper_1cycle', grid=_CYCLE_GRID, cyc_mom=True),
-               'fastai': dict(schedule='fastai_1cycle', grid=_CYCLE_GRID, cyc_mom=True),
-               'step': dict(schedule='step', grid=_SGD_GRID), 'linear': dict(schedule='linear_decay', grid=_SGD_GRID),
-               'wsd': dict(schedule='wsd', grid=_SGD_GRID), 'cosine': dict(schedule='cosine', grid=_SGD_GRID),
-               'triangle': dict(schedule='triangle', grid=_SGD_GRID),
-               'schedule_free': dict(schedule='schedule_free', grid=(0.2, 0.4, 0.8))},
-    base=CPU_MAP, seeds=5, seeds_close=5, longer={'step': {1_250: (800,)}},
-    shrunk="ResNet-8, a stratified 1,250-image CIFAR-10 subset (a 1,000-image validation split held out of the rest), "
-           "batch 512, 50–400 iterations (about 20–164 epochs; the step baseline also at 800, to see whether it "
-           "plateaus), BatchNorm momentum 0.05; every schedule's peak LR tuned per budget, 5 seeds"))
 
 # %% ../nbs/07a_regime.ipynb #7ccaf1fd
 def _mean_acc(store, spec, lr, div, seeds)->float|None:
