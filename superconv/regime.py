@@ -19,8 +19,8 @@ from .tuning import tune_lr, trial_spec, check_grid, round_lr, TuneResult
 
 # %% auto #0
 __all__ = ['REGIMES', 'RegimeMap', 'run_map', 'primary_acc', 'cell_runs', 'map_table', 'sc_fraction', 'frac_text',
-           'fraction_text', 'equal_budget_gaps', 'best_gains', 'data_size_claim', 'data_size_text', 'plot_map',
-           'map_report']
+           'fraction_text', 'equal_budget_gaps', 'best_gains', 'best_curves', 'data_size_claim', 'data_size_text',
+           'plot_map', 'map_report']
 
 # %% ../nbs/07a_regime.ipynb #13cb4091
 @dataclass
@@ -239,6 +239,15 @@ def best_gains(m:RegimeMap, store:ResultStore, fam:str='1cycle', base:str='step'
         a,b = (x.sort_values('acc').iloc[-1] for x in t)
         out[n] = (float(a.acc - b.acc), float(np.hypot(a.se, b.se)))
     return out
+
+# %% ../nbs/07a_regime.ipynb #dfa2fdd9
+def best_curves(m:RegimeMap, cells:dict)->dict:
+    "{family: {n_train: accuracies (fractions) of its best cell's seeds}}: each schedule at its best budget, a sweep"
+    out = {}
+    for (f,n,b),rs in cells.items():
+        acc = [primary_acc(r)/100 for r in rs]
+        if acc and (n not in out.setdefault(f, {}) or np.mean(acc) > np.mean(out[f][n])): out[f][n] = acc
+    return {f: dict(sorted(c.items())) for f,c in out.items()}
 
 # %% ../nbs/07a_regime.ipynb #0e3348e3
 def data_size_claim(m:RegimeMap, store:ResultStore, paper_gaps:dict|None=None, # {n_train: CLR − step}, fractions

@@ -85,7 +85,10 @@ def trained(records:list)->list:
     return [r for r in records if r['spec']['schedule'] != 'lr_range']
 
 # %% ../nbs/06a_report.ipynb #b227962b
-def seeds_label(name:str, k:int)->str: return f"{name} ({k} seed{'s'*(k != 1)})"
+def seeds_label(name:str, k:int|tuple)->str:
+    "A legend label with its seed count, or the range of counts (`(lo, hi)`) where the points differ"
+    lo,hi = (k, k) if isinstance(k, int) else (min(k), max(k))
+    return f"{name} ({hi} seed{'s'*(hi != 1)})" if lo == hi else f"{name} ({lo}–{hi} seeds)"
 
 # %% ../nbs/06a_report.ipynb #01726cf5
 def plot_curves(records:list, ax=None, labels=None, title=None):
@@ -167,7 +170,7 @@ def plot_sweep(curves:dict, key:str, ax=None, title=None, logx:bool|None=None, m
     for fam,c in curves.items():
         m = [100*np.mean(v) for v in c.values()]; sd = [100*np.std(v, ddof=1) if len(v) > 1 else 0 for v in c.values()]
         ax.errorbar([str(x) if isinstance(x, str) else x for x in c], m, yerr=sd, marker=marker, ls=ls, capsize=3,
-                    label=f"{fam}{suffix}" if suffix else seeds_label(fam, max(len(v) for v in c.values())))
+                    label=f"{fam}{suffix}" if suffix else seeds_label(fam, tuple(len(v) for v in c.values())))
     if logx is None: logx = all(isinstance(x, (int, float)) and x > 0 for x in xs) and max(xs) / min(xs) > 20
     if logx: ax.set_xscale('log')
     num = sorted({x for x in xs if isinstance(x, (int, float))})
