@@ -39,7 +39,7 @@ def format_summary(s:dict)->str:
 # %% ../nbs/09_cli.ipynb #f0c0afdd
 SUITE_NAMES = ('table1', 'one_cycle', 'mnist', 'lr_range', 'data_size', 'batch_size', 'weight_decay', 'momentum',
                'dropout', 'depth', 'archs', 'cifar100', 'hessian')
-REGIME_NAMES = ('cpu', 'cpu-5k', 'arena')
+REGIME_NAMES = ('cpu', 'cpu-5k', 'arena', 'momentum-tuned', 'weight_decay-tuned')
 
 def check_suite(name:str, regimes:bool=False)->str:
     "`name` if it names a suite (with `regimes`, or a regime map), else a `ValueError` listing them"
@@ -117,7 +117,7 @@ def _scale_lines(s, scale)->list:
 def _list(a):
     from superconv.suites import SUITES
     from superconv.regime import REGIMES
-    import superconv.arena   # the arena registers itself in `REGIMES`
+    import superconv.arena, superconv.ablations   # they register their maps in `REGIMES`
     from superconv.models import MODELS
     from superconv.data import DATASETS
     from superconv.experiments import SCHEDULES
@@ -135,7 +135,7 @@ def _add_list(sub, common): sub.add_parser('list', help='the suites and their sc
 # %% ../nbs/09_cli.ipynb #c8b1d2a7
 def _map(a):
     from superconv.regime import REGIMES, run_map, map_report
-    import superconv.arena   # the arena registers itself in `REGIMES`
+    import superconv.arena, superconv.ablations   # they register their maps in `REGIMES`
     from superconv.store import ResultStore
     from superconv.suites import results_dir
     if a.name not in REGIMES: raise ValueError(f"Unknown regime map {a.name!r}; choose one of: {', '.join(REGIMES)}")
