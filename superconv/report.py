@@ -149,11 +149,15 @@ def claim_verdict(effect:float, # Our effect, e.g. 1cycle − step in points (me
                   se:float,     # Its standard error (NaN: fewer than two seeds a side)
                   paper:float,  # The paper's effect in the same units: its sign is the claim
                   z:float=2.,   # Standard errors that make an effect more than noise
-                  testable:bool=True # `False`: this setting cannot test the claim (the lesson says why)
+                  testable:bool=True, # `False`: this setting cannot test the claim (the lesson says why)
+                  equal:bool=False # The claim is "about equal" (the paper's effect within its noise): reproduced
+                                   # when ours is within `z` s.e. of 0, else not reproduced
                  )->str:
     "The verdict word on one claim of the paper: our effect's sign against the paper's, its size against its s.e."
-    if not paper or not np.isfinite(paper): raise ValueError(f"The paper's effect must be nonzero, got {paper!r}")
+    if not equal and (not paper or not np.isfinite(paper)):
+        raise ValueError(f"The paper's effect must be nonzero, got {paper!r}")
     if not testable or not np.isfinite(se) or not np.isfinite(effect): return VERDICTS[3]
+    if equal: return VERDICTS[0] if abs(effect) <= z*se else VERDICTS[2]
     if np.sign(effect) != np.sign(paper): return VERDICTS[2]
     return VERDICTS[0] if abs(effect) > z*se else VERDICTS[1]
 
