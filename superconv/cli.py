@@ -161,6 +161,25 @@ def _add_map(sub, common):
     mp.add_argument('--no-plots', action='store_true', help='with --report: the text only')
     mp.set_defaults(func=_map)
 
+# %% ../nbs/09_cli.ipynb #c17ab73a
+def _range_check(a):
+    from superconv.range_check import RANGE_CHECKS, run_range_check, range_check_report
+    from superconv.store import ResultStore
+    from superconv.suites import results_dir
+    if a.name not in RANGE_CHECKS:
+        raise ValueError(f"Unknown range check {a.name!r}; choose one of: {', '.join(RANGE_CHECKS)}")
+    rc,out = RANGE_CHECKS[a.name],results_dir(a.out)
+    st,mst = ResultStore(out/rc.store_file),ResultStore(out/rc.m.store_file)
+    if not a.report: run_range_check(rc, st, device=a.device, verbose=not a.quiet)
+    print(range_check_report(rc, st, mst))
+
+def _add_range_check(sub, common):
+    rp = sub.add_parser('range-check', parents=[common], help="range tests as long as each budget of a regime map, "
+                        "over seeds, against the LRs the map tuned: coverage, accuracy lost, the verdict (resumable)")
+    rp.add_argument('name', nargs='?', default='cpu', help="which map's check (default: cpu)")
+    rp.add_argument('--report', action='store_true', help='no training: the table from the stored runs')
+    rp.set_defaults(func=_range_check)
+
 # %% ../nbs/09_cli.ipynb #77080efd
 def _executor(a):
     "A `RayExecutor` for `--workers`/`--ray` (checked before anything starts), else `None`: Ray is not imported"
@@ -440,8 +459,8 @@ def _add_demo(sub, common):
     d.set_defaults(func=_demo)
 
 # %% ../nbs/09_cli.ipynb #22175036
-COMMANDS = (_add_demo, _add_list, _add_run, _add_report, _add_lr_range, _add_rerun, _add_map, _add_tune, _add_docs,
-            _add_data)
+COMMANDS = (_add_demo, _add_list, _add_run, _add_report, _add_lr_range, _add_rerun, _add_map, _add_range_check, _add_tune,
+            _add_docs, _add_data)
 
 def get_parser()->argparse.ArgumentParser:
     "The `superconv` argument parser"

@@ -90,6 +90,7 @@ def test_second_sweep_refused(tmp_path):
     (['tune', '--n-valid', '5'], 'smaller than one image a class'),
     (['tune', '--schedule', 'step', '--n-iter', '3'], 'too short for the step schedule'),
     (['map', 'nope'], "Unknown regime map 'nope'"),
+    (['range-check', 'nope'], "Unknown range check 'nope'"),
     (['lr-range', '--dataset', 'svhn'], "Unknown data set 'svhn'"),
     (['lr-range', '--n-train', '60000'], 'larger than the training set'),
     (['lr-range', '--n-train', '5'], 'smaller than the number of classes'),
