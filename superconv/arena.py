@@ -23,7 +23,8 @@ ARENA = RegimeMap('arena',
                'fastai': dict(schedule='fastai_1cycle', grid=CPU_GRID['paper_1cycle'], cyc_mom=True),
                'step': dict(schedule='step', grid=CPU_GRID['step']),
                'linear': dict(schedule='linear_decay', grid=CPU_GRID['step']),
-               'wsd': dict(schedule='wsd', grid=CPU_GRID['step']), 'cosine': dict(schedule='cosine', grid=CPU_GRID['step']),
+               'wsd': dict(schedule='wsd', grid=CPU_GRID['step']),
+               'cosine': dict(schedule='cosine', grid=CPU_GRID['step']),
                'triangle': dict(schedule='triangle', grid=CPU_GRID['step']),
                'schedule_free': dict(schedule='schedule_free', grid=(0.2, 0.4, 0.8))},
     base=CPU_MAP, seeds=5, seeds_close=5, longer={'step': {1_250: (800,)}},
@@ -106,7 +107,7 @@ def plot_arena(m:RegimeMap, store:ResultStore|None=None, tab=None, at=None):
 
 # %% ../nbs/07c_arena.ipynb #546272e6
 def arena_report(m:RegimeMap, store:ResultStore, plot_to=None)->str:
-    "The arena as text: cells, verdict per budget, ranks and tuning cost, the baseline's plateau; the figure to `plot_to`"
+    "The arena as text: cells, verdict per budget, ranks and tuning cost, the baseline's plateau; writes the figure"
     tab = map_table(m, store)
     if not len(tab): return f"{store.path}: no cell of the {m.name!r} arena is finished yet"
     at = arena_table(m, tab=tab)

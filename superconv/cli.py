@@ -459,8 +459,8 @@ def _add_demo(sub, common):
     d.set_defaults(func=_demo)
 
 # %% ../nbs/09_cli.ipynb #22175036
-COMMANDS = (_add_demo, _add_list, _add_run, _add_report, _add_lr_range, _add_rerun, _add_map, _add_range_check, _add_tune,
-            _add_docs, _add_data)
+COMMANDS = (_add_demo, _add_list, _add_run, _add_report, _add_lr_range, _add_rerun, _add_map, _add_range_check,
+            _add_tune, _add_docs, _add_data)
 
 def get_parser()->argparse.ArgumentParser:
     "The `superconv` argument parser"
