@@ -11,7 +11,7 @@ import matplotlib.pyplot as plt
 from fastcore.all import *
 from .store import ResultStore
 from .spec import CPU_MAP, CPU_GRID
-from .regime import RegimeMap, REGIMES, map_table, sc_fraction, fraction_text
+from .regime import RegimeMap, REGIMES, run_map, map_table, cell_runs, sc_fraction, fraction_text
 
 # %% auto #0
 __all__ = ['ARENA', 'arena_table', 'arena_ranks', 'arena_verdicts', 'arena_text', 'plot_arena', 'arena_report']
@@ -108,7 +108,8 @@ def plot_arena(m:RegimeMap, store:ResultStore|None=None, tab=None, at=None):
 # %% ../nbs/07c_arena.ipynb #546272e6
 def arena_report(m:RegimeMap, store:ResultStore, plot_to=None)->str:
     "The arena as text: cells, verdict per budget, ranks and tuning cost, the baseline's plateau; writes the figure"
-    tab = map_table(m, store)
+    tuned = run_map(m, store, train=False)   # the tuning replayed once, for the table and the fraction
+    tab,cells = map_table(m, store, tuned),cell_runs(m, store, tuned)
     if not len(tab): return f"{store.path}: no cell of the {m.name!r} arena is finished yet"
     at = arena_table(m, tab=tab)
     cols = ['family', 'n_iter', 'lr', 'trials', 'seeds', 'acc', 'se', 'acc_running', 'bn_lag']
@@ -121,7 +122,7 @@ def arena_report(m:RegimeMap, store:ResultStore, plot_to=None)->str:
         lines += ["Per budget (tied: gap to the best < 2 se of the gap):", arena_text(at), '',
                   arena_ranks(at).to_string(float_format=lambda v: f'{v:.3g}'), '']
     for n in m.sizes:
-        if (d := sc_fraction(m, store, n)) is not None: lines.append(fraction_text(d))
+        if (d := sc_fraction(m, store, n, cells=cells)) is not None: lines.append(fraction_text(d))
     if plot_to is not None:
         fig = plot_arena(m, tab=tab, at=at); fig.savefig(plot_to, dpi=100); plt.close(fig)
         lines.append(f"Plot: {plot_to}")
