@@ -39,7 +39,8 @@ def format_summary(s:dict)->str:
 # %% ../nbs/09_cli.ipynb #f0c0afdd
 SUITE_NAMES = ('table1', 'one_cycle', 'mnist', 'lr_range', 'data_size', 'batch_size', 'weight_decay', 'momentum',
                'dropout', 'depth', 'archs', 'cifar100', 'hessian')
-REGIME_NAMES = ('cpu', 'cpu-5k', 'arena', 'momentum-tuned', 'weight_decay-tuned', 'depth-tuned', 'cifar100-tuned')
+REGIME_NAMES = ('cpu', 'cpu-5k', 'arena', 'momentum-tuned', 'weight_decay-tuned', 'depth-tuned', 'cifar100-tuned',
+                'batch_size-tuned', 'dropout-tuned', 'archs-tuned', 'mnist-tuned')
 
 def check_suite(name:str, regimes:bool=False)->str:
     "`name` if it names a suite (with `regimes`, or a regime map), else a `ValueError` listing them"

@@ -24,10 +24,10 @@ from fasttransform import DisplayedTransform, Transform
 from .fastai_internals import last_idxs
 
 # %% auto #0
-__all__ = ['DATASETS', 'ARCHIVES_ENV', 'CACHE_VERSION', 'VALID_SEED', 'DataSpec', 'data_spec', 'progress', 'reachable',
+__all__ = ['DATASETS', 'ARCHIVES_ENV', 'CACHE_VERSION', 'VALID_SEED', 'NORMS', 'DataSpec', 'data_spec', 'progress', 'reachable',
            'DataNotFoundError', 'ArchiveError', 'archives_dir', 'extract_archive', 'get_data_path', 'fastai_home',
            'load_tensors', 'stratified_subset', 'train_valid_split', 'PadCropFlip', 'TensorImageDataset', 'TensorDL',
-           'ToChannelsLast', 'get_dls']
+           'ToChannelsLast', 'norm_stats', 'get_dls']
 
 # %% ../nbs/00_data.ipynb #98f95b9d
 @dataclass(frozen=True)
@@ -355,8 +355,20 @@ def _check_bs(bs, n, what='bs'):
     if bs > n:
         raise ValueError(f"{what}={bs:,} is larger than the training set ({n:,} images): no full batch to train on")
 
+# %% ../nbs/00_data.ipynb #9e7792c7
+NORMS = {'stats': "the training set's mean and standard deviation per channel (fastai's way)",
+         'caffe': "pixels × 1/256, as Caffe's LeNet example (`scale: 0.00390625`): inputs in [0, 1), not centred"}
+
+def norm_stats(d:dict, # `load_tensors`' data: its 'mean' and 'std' per channel
+               norm:str='stats' # One of `NORMS`
+              )->tuple:
+    "(mean, std) per channel that `Normalize` applies after `IntToFloatTensor` (÷255) for input scaling `norm`"
+    if norm == 'stats': return d['mean'], d['std']
+    if norm == 'caffe': return torch.zeros_like(d['mean']), torch.full_like(d['std'], 256/255)
+    raise ValueError(f"Unknown norm {norm!r}; choose one of: {', '.join(NORMS)}")
+
 # %% ../nbs/00_data.ipynb #775c5f3b
-def _stock_dls(spec, d, idxs, bs, val_bs, augment, pad, pad_mode, device, num_workers, archives):
+def _stock_dls(spec, d, idxs, bs, val_bs, augment, pad, pad_mode, device, num_workers, archives, norm='stats'):
     "The same data through fastai's stock `DataBlock`: image files, PIL item transforms, worker processes"
     from fastai.vision.data import DataBlock, ImageBlock, CategoryBlock
     from fastai.vision.core import PILImage, PILImageBW
@@ -372,15 +384,16 @@ def _stock_dls(spec, d, idxs, bs, val_bs, augment, pad, pad_mode, device, num_wo
     dblock = DataBlock(blocks=(ImageBlock(cls=PILImageBW if spec.channels==1 else PILImage),
                                CategoryBlock(vocab=d['vocab'])),
                        get_y=parent_label, splitter=IndexSplitter(range(len(trn), len(items))),
-                       item_tfms=item_tfms, batch_tfms=[Normalize.from_stats(d['mean'], d['std'], cuda=False)])
+                       item_tfms=item_tfms, batch_tfms=[Normalize.from_stats(*norm_stats(d, norm), cuda=False)])
     kw = {} if num_workers is None else dict(num_workers=num_workers)
     return dblock.dataloaders(items, bs=bs, val_bs=val_bs or bs, device=device, drop_last=True, path=path, **kw)
 
 # %% ../nbs/00_data.ipynb #1b5684dd
-def _tensor_dls(spec, d, idxs, vidxs, bs, val_bs, augment, pad, pad_mode, device, channels_last, archives):
+def _tensor_dls(spec, d, idxs, vidxs, bs, val_bs, augment, pad, pad_mode, device, channels_last, archives,
+                norm='stats'):
     "`DataLoaders` from the decoded tensors on `device`: batch transforms only, no worker processes"
     aug = [PadCropFlip(pad, spec.flip, pad_mode)] if augment and (pad or spec.flip) else []
-    tfms = lambda: [*aug, IntToFloatTensor(), Normalize.from_stats(d['mean'], d['std'], cuda=False),
+    tfms = lambda: [*aug, IntToFloatTensor(), Normalize.from_stats(*norm_stats(d, norm), cuda=False),
                     *([ToChannelsLast()] if channels_last else [])]
     xt,yt = (d['x_train'],d['y_train']) if idxs is None else (d['x_train'][idxs],d['y_train'][idxs])
     trn = TensorImageDataset(xt, yt, d['vocab'], 0).to(device)
@@ -406,8 +419,10 @@ def get_dls(name:str='cifar10', # One of `DATASETS`
             fast:bool=True,      # `False`: fastai's stock `ImageDataLoaders` pipeline, for comparison
             num_workers:int|None=None, # Worker processes of the stock pipeline (`None`: fastai's default)
             archives=None,       # Folder of offline archives (`None`: `$SUPERCONV_ARCHIVES`)
+            norm:str='stats',    # Input scaling, one of `NORMS`
            )->DataLoaders:
     "fastai `DataLoaders` for data set `name`, built from tensors on `device` (or fastai's stock pipeline)"
+    if norm not in NORMS: raise ValueError(f"Unknown norm {norm!r}; choose one of: {', '.join(NORMS)}")
     spec,d,vidxs = data_spec(name),load_tensors(name, archives),None
     if n_valid is not None:
         if not fast: raise ValueError("n_valid (a validation split) needs the tensor pipeline (fast=True)")
@@ -418,8 +433,9 @@ def get_dls(name:str='cifar10', # One of `DATASETS`
     pad = spec.pad if pad is None else pad
     if pad < 0: raise ValueError(f"pad must be >= 0, got {pad}")
     device = default_device() if device is None else torch.device(device)
-    if not fast: return _stock_dls(spec, d, idxs, bs, val_bs, augment, pad, pad_mode, device, num_workers, archives)
-    return _tensor_dls(spec, d, idxs, vidxs, bs, val_bs, augment, pad, pad_mode, device, channels_last, archives)
+    if not fast:
+        return _stock_dls(spec, d, idxs, bs, val_bs, augment, pad, pad_mode, device, num_workers, archives, norm)
+    return _tensor_dls(spec, d, idxs, vidxs, bs, val_bs, augment, pad, pad_mode, device, channels_last, archives, norm)
 
 # %% ../nbs/00_data.ipynb #9bf1693f
 @patch(as_prop=True)

@@ -17,7 +17,7 @@ from fastai.learner import Learner
 from fastai.metrics import accuracy
 from fastai.callback.schedule import combined_cos
 from fastai.torch_core import set_seed, default_device
-from .data import get_dls, data_spec, VALID_SEED
+from .data import get_dls, data_spec, VALID_SEED, NORMS
 from .models import get_model, MODELS
 from .spec import RunFields
 from .schedules import *
@@ -70,6 +70,7 @@ def _check_names(s):
     if s.schedule not in SCHEDULES:
         raise ValueError(f"Unknown schedule {s.schedule!r}; choose one of: {', '.join(SCHEDULES)}")
     data_spec(s.dataset)
+    if s.norm not in NORMS: raise ValueError(f"Unknown norm {s.norm!r}; choose one of: {', '.join(NORMS)}")
     if s.model not in MODELS: raise ValueError(f"Unknown model {s.model!r}; choose one of: {', '.join(MODELS)}")
 
 # %% ../nbs/05_experiments.ipynb #a77be8fe
@@ -157,7 +158,7 @@ class RunSpec(RunFields):
     def __post_init__(self): _check_spec(self)
 
 # %% ../nbs/05_experiments.ipynb #e0a988a9
-_ADDED = {'n_valid': None, 'pct_warm': None, 'pct_decay': None}
+_ADDED = {'n_valid': None, 'pct_warm': None, 'pct_decay': None, 'norm': 'stats'}
 
 @patch(as_prop=True)
 def run_id(self:RunSpec)->str:
@@ -180,7 +181,7 @@ def learner_for(spec:RunSpec, device=None,
     device = torch.device(device or default_device())
     opts = opts or exec_options(device, spec.model); cl = opts['channels_last']
     dls = get_dls(spec.dataset, bs=spec.bs, n_train=spec.n_train, seed=spec.seed, device=device, pad=spec.pad,
-                  channels_last=cl, n_valid=spec.n_valid)
+                  channels_last=cl, n_valid=spec.n_valid, norm=spec.norm)
     kw = dict(n_out=dls.c, in_ch=dls.one_batch()[0].shape[1], dropout=spec.dropout)
     if spec.bn_mom is not None: kw['bn_mom'] = spec.bn_mom
     model = get_model(spec.model, **kw)

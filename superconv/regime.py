@@ -153,10 +153,10 @@ def map_table(m:RegimeMap, store:ResultStore, tuned:dict|None=None):
     rows = []
     for (f,n,b),rs in cell_runs(m, store, tuned).items():
         a = np.array([primary_acc(r) for r in rs]); run = np.array([100*r['final']['test_acc'] for r in rs])
-        val = [100*(r.get('bn') or {}).get('valid_acc_recalibrated', np.nan) for r in rs]
+        val = [100*(r.get('bn') or {}).get('valid_acc_recalibrated', r['final'].get('valid_acc', np.nan)) for r in rs]
         t = tuned[(f,n,b)]
-        rows.append(dict(family=f, n_train=n, n_iter=b, epochs=round(b*m.base['bs']/n), lr=t.best_lr, lr_edge=t.edge,
-                         trials=len(t.lrs),
+        rows.append(dict(family=f, n_train=n, n_iter=b, epochs=round(b*m.spec(f, n, b).bs/n), lr=t.best_lr,
+                         lr_edge=t.edge, trials=len(t.lrs),
                          seeds=len(a), acc=a.mean(), se=a.std(ddof=1)/np.sqrt(len(a)) if len(a) > 1 else np.nan,
                          acc_running=run.mean(), bn_lag=(a-run).mean(), valid=np.nanmean(val),
                          diverged=sum(r['status'] != 'ok' for r in rs)))

@@ -46,6 +46,7 @@ class RunFields(RunBasics):
     n_valid:int|None=None        # Hold out this many training images as a validation split (curves and choices use it)
     pct_warm:float|None=None     # linear_decay, wsd, cosine: warm-up fraction (`None`: the schedule's default)
     pct_decay:float|None=None    # wsd: decay fraction (`None`: its default, 0.2)
+    norm:str='stats'             # Input scaling (`superconv.data.NORMS`): 'stats' (mean 0, std 1) or 'caffe' (÷256)
     hessian_every:int|None=None  # Record the Hessian-free LR estimate every this many iterations
     seed:int=0                   # Random seed: the subset, the initial weights, the batches
 
