@@ -17,7 +17,7 @@ from .regime import RegimeMap, REGIMES, map_table
 
 # %% auto #0
 __all__ = ['SCHEDULE_FAMILIES', 'ABLATIONS', 'MNIST_MAP', 'setting_family', 'ablation_map', 'cell_of', 'contrast', 'Claim',
-           'claim_effect', 'claims_table', 'add_ablation', 'ablation_report']
+           'claim_effect', 'claims_table', 'claim_pairs', 'add_ablation', 'ablation_report']
 
 # %% ../nbs/07d_ablations.ipynb #d733b1d1
 SCHEDULE_FAMILIES = {'1cycle': dict(schedule='paper_1cycle', grid=CPU_GRID['paper_1cycle']),
@@ -89,7 +89,9 @@ class Claim:
         p = SUITES[self.suite].paper
         return sum(w*p[k] for k,w in self.theirs.items())
 
-    def budget(self, family:str)->int|None: return self.n_iter.get(family) if isinstance(self.n_iter, dict) else self.n_iter
+    def budget(self, family:str)->int|None:
+        "The budget `family` is read at (`None`: its best cell)"
+        return self.n_iter.get(family) if isinstance(self.n_iter, dict) else self.n_iter
 
 # %% ../nbs/07d_ablations.ipynb #463e63d2
 def claim_effect(c:Claim, tab)->tuple:
@@ -113,8 +115,14 @@ def claims_table(claims:list, tab):
 
 # %% ../nbs/07d_ablations.ipynb #ce1e5554
 ABLATIONS = {}
+def claim_pairs(claims:list)->tuple:
+    "Each pair of families that a claim sets against each other (a positive weight against a negative one)"
+    return tuple(sorted({tuple(sorted((a, b))) for c in claims for a,wa in c.ours.items() for b,wb in c.ours.items()
+                         if wa > 0 > wb}))
+
 def add_ablation(m:RegimeMap, claims:list):
     "Register `m` as an ablation (and as a regime map, so `superconv map NAME` runs it) with the paper's claims"
+    m.compare = claim_pairs(claims)   # five seeds where a claim's two sides end close, not any two settings
     REGIMES[m.name] = m; ABLATIONS[m.name] = (m, claims)
 
 # %% ../nbs/07d_ablations.ipynb #a1c63a6f
@@ -127,7 +135,9 @@ add_ablation(ablation_map('momentum-tuned', 'mom',
     [Claim('momentum 0.95 is too much with a large LR (against 0.9)', {'1cycle_mom=0.95': 1, '1cycle_mom=0.9': -1},
            'momentum', {'clr-mom0.95': 1, 'clr-mom0.9': -1}, n_iter=200)] +
     [Claim(f'momentum {m} is about as good as 0.9', {f'1cycle_mom={m}': 1, '1cycle_mom=0.9': -1}, 'momentum',
-           {f'clr-mom{m}': 1, 'clr-mom0.9': -1}, n_iter=200, equal=True) for m in (0.85, 0.8)])
+           {f'clr-mom{m}': 1, 'clr-mom0.9': -1}, n_iter=200, equal=True) for m in (0.85, 0.8)] +
+    [Claim('cyclical momentum (0.95 → 0.85 → 0.95) beats constant 0.9 (Smith 2018, arXiv 1803.09820: a direction)',
+           {'1cycle_mom=cyclic': 1, '1cycle_mom=0.9': -1}, sign=1, n_iter=200)])
 
 # %% ../nbs/07d_ablations.ipynb #252190e2
 add_ablation(ablation_map('weight_decay-tuned', 'wd', [1e-3, 1e-4, 1e-5, 1e-6], {1_250: (100, 200)},
