@@ -8,16 +8,17 @@ Docs: https://superconv.github.io/superconv/ablations.html.md"""
 from __future__ import annotations
 from dataclasses import dataclass
 import numpy as np
+import matplotlib.pyplot as plt
 from fastcore.all import *
 from .store import ResultStore
 from .spec import CPU_MAP, CPU_GRID
 from .suites import SUITES
-from .report import claim_verdict
-from .regime import RegimeMap, REGIMES, map_table
+from .report import claim_verdict, legend_below
+from .regime import RegimeMap, REGIMES, map_table, cell_of, contrast, MAP_COLUMNS
 
 # %% auto #0
-__all__ = ['SCHEDULE_FAMILIES', 'ABLATIONS', 'MNIST_MAP', 'setting_family', 'ablation_map', 'cell_of', 'contrast', 'Claim',
-           'claim_effect', 'claims_table', 'claim_pairs', 'add_ablation', 'ablation_report']
+__all__ = ['SCHEDULE_FAMILIES', 'ABLATIONS', 'MNIST_MAP', 'setting_family', 'ablation_map', 'Claim', 'claim_effect',
+           'claims_table', 'claim_pairs', 'add_ablation', 'plot_ablation', 'ablation_report']
 
 # %% ../nbs/07d_ablations.ipynb #d733b1d1
 SCHEDULE_FAMILIES = {'1cycle': dict(schedule='paper_1cycle', grid=CPU_GRID['paper_1cycle']),
@@ -44,24 +45,6 @@ def ablation_map(name:str, setting:str, # The ablated `RunSpec` field, or a name
     fam = lambda s: {**SCHEDULE_FAMILIES[s], **({'grid': grids[s]} if s in (grids or {}) else {})}
     fams = {setting_family(s, setting, v): {**fam(s), **f} for s in schedules for v,f in vals.items()}
     return RegimeMap(name, sizes=sizes, schedules=fams, base=base, **kwargs)
-
-# %% ../nbs/07d_ablations.ipynb #d84800e4
-def cell_of(tab, family:str, n_iter:int|None=None, n_train:int|None=None):
-    "The row of `family`'s cell in a map's table (`map_table`): at budget `n_iter`, or (`None`) its best cell"
-    t = tab[tab.family == family]
-    if n_train is not None: t = t[t.n_train == n_train]
-    t = t[t.n_iter == n_iter] if n_iter is not None else t.sort_values('acc').iloc[-1:]
-    at = f" at {n_iter} iterations" if n_iter else ''
-    if len(t) != 1: raise ValueError(f"{family!r} has no finished cell{at}")
-    return t.iloc[0]
-
-# %% ../nbs/07d_ablations.ipynb #68c34c9f
-def contrast(tab, a:str, b:str, # Two families of a map's table (`map_table`)
-             n_iter:int|None=None, # The budget both are read at (`None`: each at its best cell)
-             n_train:int|None=None)->tuple:
-    "`a` − `b` in points (mean test accuracy over seeds) and the standard error of the difference"
-    x,y = cell_of(tab, a, n_iter, n_train),cell_of(tab, b, n_iter, n_train)
-    return float(x.acc - y.acc), float(np.hypot(x.se, y.se))
 
 # %% ../nbs/07d_ablations.ipynb #c12b19bc
 @dataclass
@@ -94,20 +77,20 @@ class Claim:
         return self.n_iter.get(family) if isinstance(self.n_iter, dict) else self.n_iter
 
 # %% ../nbs/07d_ablations.ipynb #463e63d2
-def claim_effect(c:Claim, tab)->tuple:
-    "(our effect in points, its standard error) of claim `c` from a map's table; `ValueError` if a cell is missing"
-    rows = {f: cell_of(tab, f, c.budget(f)) for f in c.ours}
+def claim_effect(c:Claim, tab, m:RegimeMap|None=None)->tuple:
+    "(our effect in points, its standard error) of claim `c` from `m`'s table; `ValueError` until its cells are done"
+    rows = {f: cell_of(tab, f, c.budget(f), budgets=None if m is None else m.family_budgets(f)) for f in c.ours}
     return (float(sum(w*rows[f].acc for f,w in c.ours.items())),
             float(np.sqrt(sum((w*rows[f].se)**2 for f,w in c.ours.items()))))
 
 # %% ../nbs/07d_ablations.ipynb #dd2b2b87
-def claims_table(claims:list, tab):
+def claims_table(claims:list, tab, m:RegimeMap|None=None):
     "One row per `Claim`: our effect ± se in points, the paper's (NaN: a direction only), the verdict"
     import pandas as pd
     rows = []
     for c in claims:
-        try: eff,se = claim_effect(c, tab)
-        except ValueError: continue   # a cell of the claim has not finished yet
+        try: eff,se = claim_effect(c, tab, m)
+        except ValueError: continue   # a cell of the claim (or a budget its best waits for) is to run
         paper = c.paper
         rows.append(dict(claim=c.text, ours=eff, se=se, paper=paper,
                          verdict=claim_verdict(eff, se, paper if np.isfinite(paper) else c.sign, equal=c.equal)))
@@ -217,16 +200,32 @@ add_ablation(ablation_map('mnist-tuned', 'norm', ['caffe', 'stats'], {50_000: (2
            n_iter={f'1cycle_norm={v}': 5_000, f'inv_norm={v}': 10_000}) for v in ('caffe', 'stats')])
 
 # %% ../nbs/07d_ablations.ipynb #6df8b8af
+def plot_ablation(m:RegimeMap, tab, ax=None):
+    "Test accuracy (mean ± se over seeds) against budget, one line per family of the ablation `m`"
+    if ax is None: _,ax = plt.subplots(figsize=(7, 4))
+    for f in m.schedules:
+        t = tab[tab.family == f].sort_values('n_iter')
+        if len(t): ax.errorbar(t.n_iter, t.acc, yerr=t.se.fillna(0), marker='o', capsize=3, label=f)
+    ax.set_xscale('log', base=2); ax.set_xlabel('iterations'); ax.set_ylabel('test accuracy %')
+    ax.set_title(f"{m.name}: each family at its tuned LR", fontsize=10); legend_below(ax)
+    return ax.figure
+
+# %% ../nbs/07d_ablations.ipynb #8744b829
 def ablation_report(m:RegimeMap, store:ResultStore, plot_to=None)->str:
     "The ablation as text: its cells (test accuracy, BatchNorm recalibrated), then each claim with its verdict"
-    from superconv.regime import map_report
     tab = map_table(m, store)
     if not len(tab): return f"{store.path}: no cell of the {m.name!r} ablation is finished yet"
-    ct = claims_table(ABLATIONS[m.name][1], tab) if m.name in ABLATIONS else []
-    lines = [map_report(m, store, plot_to=plot_to), '', "The paper's claims (points; ours ± se at the claim's budget):"]
+    ct = claims_table(ABLATIONS[m.name][1], tab, m) if m.name in ABLATIONS else []
+    lines = [f"Ablation {m.name!r} ({len(tab)} of {len(m.cells)} cells finished; test accuracy in %, BatchNorm "
+             "recalibrated where the net has it; LRs tuned per cell on the validation split)",
+             tab[MAP_COLUMNS].to_string(index=False, float_format=lambda v: f'{v:.3g}'), '',
+             "The paper's claims (points; ours ± se at the claim's budget):"]
     paper = lambda r: f"the paper {r.paper:+.1f}" if np.isfinite(r.paper) else "the paper: a direction, no number"
     lines += [f"  {r.claim}: ours {r.ours:+.1f} ± {r.se:.1f}, {paper(r)}: {r.verdict}"
-              for r in ct.itertuples()] if len(ct) else ['  no claim has both of its cells yet']
+              for r in ct.itertuples()] if len(ct) else ['  no claim has all of its cells yet']
+    if plot_to is not None:
+        fig = plot_ablation(m, tab); fig.savefig(plot_to, dpi=100, bbox_inches='tight'); plt.close(fig)
+        lines.append(f"Plot: {plot_to}")
     return '\n'.join(lines)
 
 for m,_ in ABLATIONS.values(): m.report = ablation_report

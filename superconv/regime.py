@@ -18,9 +18,9 @@ from .report import paper_sweep, sweep_gaps, claim_verdict
 from .tuning import tune_lr, trial_spec, check_grid, round_lr, TuneResult
 
 # %% auto #0
-__all__ = ['REGIMES', 'RegimeMap', 'run_map', 'primary_acc', 'cell_runs', 'map_table', 'sc_fraction', 'frac_text',
-           'fraction_text', 'equal_budget_gaps', 'best_gains', 'best_curves', 'data_size_claim', 'data_size_text',
-           'plot_map', 'map_report']
+__all__ = ['REGIMES', 'MAP_COLUMNS', 'RegimeMap', 'run_map', 'primary_acc', 'cell_runs', 'map_table', 'sc_fraction', 'frac_text',
+           'fraction_text', 'cell_of', 'contrast', 'equal_budget_gaps', 'best_gains', 'best_curves', 'data_size_claim',
+           'data_size_text', 'plot_map', 'map_report']
 
 # %% ../nbs/07a_regime.ipynb #13cb4091
 @dataclass
@@ -223,15 +223,43 @@ def fraction_text(d:dict)->str:
     return s + (f"; 1cycle ahead at equal budget from {cr:,} iterations" if cr else "; 1cycle never ahead at equal "
                                                                                     "budget")
 
+# %% ../nbs/07a_regime.ipynb #867a5f77
+@patch
+def family_budgets(self:RegimeMap, family:str, n_train:int|None=None)->list:
+    "Every budget `family` runs: at `n_train`, or (`None`) at every size, size by size"
+    return [b for n in ([n_train] if n_train is not None else self.sizes) for b in self.budgets(family, n)]
+
+def cell_of(tab, family:str, n_iter:int|None=None, n_train:int|None=None,
+            budgets:list|None=None): # The family's budgets: its best cell waits until every one has finished
+    "The row of `family`'s cell in a map's table (`map_table`): at budget `n_iter`, or (`None`) its best cell"
+    t = tab[tab.family == family]
+    if n_train is not None: t = t[t.n_train == n_train]
+    if n_iter is None and budgets is not None and len(t) < len(budgets):
+        raise ValueError(f"{family!r} has finished {len(t)} of its {len(budgets)} cells: its best is not known yet")
+    t = t[t.n_iter == n_iter] if n_iter is not None else t.sort_values('acc').iloc[-1:]
+    at = f" at {n_iter} iterations" if n_iter else ''
+    if len(t) != 1: raise ValueError(f"{family!r} has no finished cell{at}")
+    return t.iloc[0]
+
+# %% ../nbs/07a_regime.ipynb #c0540d22
+def contrast(tab, a:str, b:str, # Two families of a map's table (`map_table`)
+             n_iter:int|None=None, # The budget both are read at (`None`: each at its best cell)
+             n_train:int|None=None,
+             m:RegimeMap|None=None # The map: with it, a best cell waits until the family's budgets have finished
+            )->tuple:
+    "`a` − `b` in points (mean test accuracy over seeds) and the standard error of the difference"
+    bud = lambda f: None if m is None else m.family_budgets(f, n_train)
+    x,y = (cell_of(tab, f, n_iter, n_train, bud(f)) for f in (a, b))
+    return float(x.acc - y.acc), float(np.hypot(x.se, y.se))
+
 # %% ../nbs/07a_regime.ipynb #84be106a
 def equal_budget_gaps(m:RegimeMap, tab, fam:str='1cycle', base:str='step')->dict:
     "{(n_train, n_iter): (`fam` − `base`, its standard error)} in points, at every cell both finished (`map_table`)"
     out = {}
     for n,budgets in m.sizes.items():
         for b in budgets:
-            a,s = (tab[(tab.n_train == n) & (tab.n_iter == b) & (tab.family == f)] for f in (fam, base))
-            if len(a) and len(s):
-                out[(n, b)] = (float(a.acc.iloc[0]-s.acc.iloc[0]), float(np.hypot(a.se.iloc[0], s.se.iloc[0])))
+            try: out[(n, b)] = contrast(tab, fam, base, b, n)
+            except ValueError: pass   # one side has not finished this cell
     return out
 
 # %% ../nbs/07a_regime.ipynb #fb8af71e
@@ -240,10 +268,8 @@ def best_gains(m:RegimeMap, store:ResultStore, fam:str='1cycle', base:str='step'
     tab = map_table(m, store) if tab is None else tab
     out = {}
     for n in m.sizes:
-        t = [tab[(tab.n_train == n) & (tab.family == f)] for f in (fam, base)]
-        if any(len(x) < len(m.budgets(f, n)) for x,f in zip(t, (fam, base))): continue
-        a,b = (x.sort_values('acc').iloc[-1] for x in t)
-        out[n] = (float(a.acc - b.acc), float(np.hypot(a.se, b.se)))
+        try: out[n] = contrast(tab, fam, base, None, n, m)
+        except ValueError: pass   # a budget of this size is still to run
     return out
 
 # %% ../nbs/07a_regime.ipynb #dfa2fdd9
@@ -320,17 +346,18 @@ def plot_map(m:RegimeMap, store:ResultStore, fam:str='1cycle', base:str='step',
     return fig
 
 # %% ../nbs/07a_regime.ipynb #55fba00c
+MAP_COLUMNS = ['family', 'n_train', 'n_iter', 'epochs', 'lr', 'lr_edge', 'trials', 'seeds', 'acc', 'se', 'acc_running',
+               'bn_lag', 'valid']   # The columns of a map's table that its report prints
+
 def map_report(m:RegimeMap, store:ResultStore, plot_to=None)->str:
     "The map as text: the cell table, then one line per size on the fraction; writes the figure to `plot_to` if given"
     tuned = run_map(m, store, train=False)
     tab,cells = map_table(m, store, tuned),cell_runs(m, store, tuned)
     if not len(tab): return f"{store.path}: no cell of the {m.name!r} map is finished yet"
-    cols = ['family', 'n_train', 'n_iter', 'epochs', 'lr', 'lr_edge', 'trials', 'seeds', 'acc', 'se', 'acc_running',
-            'bn_lag', 'valid']
     lines = [f"Regime map {m.name!r} ({len(tab)} of {len(m.cells)} cells finished; test accuracy in %, BatchNorm "
              "recalibrated; "
              f"LRs tuned per cell on the validation split)",
-             tab[cols].to_string(index=False, float_format=lambda v: f'{v:.3g}'), '']
+             tab[MAP_COLUMNS].to_string(index=False, float_format=lambda v: f'{v:.3g}'), '']
     for n in m.sizes:
         d = sc_fraction(m, store, n, cells=cells)
         lines.append(fraction_text(d) if d else f"{n:,} images: not finished")
