@@ -59,10 +59,20 @@ class Claim:
     sign:int=0             # The claim's direction where the paper gives no number (`theirs` is `None`)
 
     def __post_init__(self):
+        bad = lambda why: ValueError(f"{self.text!r}: {why}")
         if self.theirs is None and self.sign not in (1, -1) and not self.equal:
-            raise ValueError(f"{self.text!r}: give the paper's effect (`theirs`) or its direction (`sign` 1 or -1)")
-        if isinstance(self.theirs, dict) and self.suite not in SUITES:
-            raise ValueError(f"{self.text!r}: the paper's runs need a suite, one of {', '.join(SUITES)}")
+            raise bad("give the paper's effect (`theirs`) or its direction (`sign` 1 or -1)")
+        if isinstance(self.theirs, dict):
+            if self.suite not in SUITES: raise bad(f"the paper's runs need a suite, one of {', '.join(SUITES)}")
+            missing = [k for k in self.theirs if k not in SUITES[self.suite].paper]
+            if missing: raise bad(f"{missing[0]!r} is not a run of the paper's {self.suite!r} table")
+        if isinstance(self.n_iter, dict) and set(self.n_iter) != set(self.ours):
+            raise bad(f"n_iter must give a budget for each family of `ours`, got {sorted(self.n_iter)}")
+        p = self.paper
+        if self.theirs is not None and not self.equal and not (np.isfinite(p) and p != 0):
+            raise bad(f"the paper's effect must be a nonzero number, got {p!r}")
+        if self.sign and self.theirs is not None and np.sign(p) != self.sign:
+            raise bad(f"sign={self.sign} contradicts the paper's effect {p:+.1f}")
 
     @property
     def paper(self)->float:
@@ -105,7 +115,7 @@ def claim_pairs(claims:list)->tuple:
 
 def add_ablation(m:RegimeMap, claims:list):
     "Register `m` as an ablation (and as a regime map, so `superconv map NAME` runs it) with the paper's claims"
-    m.compare = claim_pairs(claims)   # five seeds where a claim's two sides end close, not any two settings
+    m.compare = m.compare or claim_pairs(claims)   # five seeds where a claim's sides end close, not any two
     REGIMES[m.name] = m; ABLATIONS[m.name] = (m, claims)
 
 # %% ../nbs/07d_ablations.ipynb #a1c63a6f
