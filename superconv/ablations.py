@@ -109,9 +109,9 @@ def claims_table(claims:list, tab, m:RegimeMap|None=None):
 # %% ../nbs/07d_ablations.ipynb #ce1e5554
 ABLATIONS = {}
 def claim_pairs(claims:list)->tuple:
-    "Each pair of families that a claim sets against each other (a positive weight against a negative one)"
-    return tuple(sorted({tuple(sorted((a, b))) for c in claims for a,wa in c.ours.items() for b,wb in c.ours.items()
-                         if wa > 0 > wb}))
+    "The pairs of cells ((family, budget), (family, budget)) that claims set against each other (budget `None`: best)"
+    return tuple(sorted({tuple(sorted(((a, c.budget(a)), (b, c.budget(b))), key=str)) for c in claims
+                         for a,wa in c.ours.items() for b,wb in c.ours.items() if wa > 0 > wb}, key=str))
 
 def add_ablation(m:RegimeMap, claims:list):
     "Register `m` as an ablation (and as a regime map, so `superconv map NAME` runs it) with the paper's claims"

@@ -42,7 +42,9 @@ class RegimeMap:
     # {family: {n_train: budgets beyond `sizes`'}}: one family run longer, e.g. the baseline, to see it plateau
     longer:dict=field(default_factory=dict)
     report:object=None # The function that reports the map, `(m, store, plot_to)->str` (`None`: `map_report`)
-    compare:tuple=() # Pairs of families whose close cells earn `seeds_close` seeds (empty: every pair)
+    # Pairs of cells ((family, budget), (family, budget)) that earn `seeds_close` seeds when they end within `close`
+    # points (a budget `None`: the family's best cell); empty: every two families, at the same budget or best
+    compare:tuple=()
 
 # %% ../nbs/07a_regime.ipynb #a06d403b
 @patch
@@ -56,11 +58,6 @@ def spec(self:RegimeMap, family:str, n_train:int, n_iter:int)->RunSpec:
 
 @patch(as_prop=True)
 def store_file(self:RegimeMap)->str: return f'regime-{self.store or self.name}.jsonl'
-
-@patch
-def compared(self:RegimeMap, f:str, g:str)->bool:
-    "Whether families `f` and `g` are compared, so that their cells within `close` points earn `seeds_close` seeds"
-    return f != g and (not self.compare or any({f, g} == set(p) for p in self.compare))
 
 @patch
 def budgets(self:RegimeMap, family:str, n_train:int)->tuple:
@@ -121,18 +118,26 @@ def run_map(m:RegimeMap, store:ResultStore, device=None, verbose:bool=True,
     return tuned
 
 # %% ../nbs/07a_regime.ipynb #3e87ee9d
-def _more_seeds(m, store, tuned, n_train, device, verbose, **exec_kw):
-    "`seeds_close` seeds for cells of size `n_train` within `m.close` points of a compared family (same budget or best)"
-    fams,bs = list(m.schedules),{f: m.budgets(f, n_train) for f in m.schedules}
-    acc = {(f, b): _mean_acc(store, m.spec(f, n_train, b), tuned[(f, n_train, b)].best_lr, m.div, range(m.seeds))
-           for f in fams for b in bs[f]}
-    best = {f: max(acc[(f, b)] for b in bs[f]) for f in fams}
-    close = {(f, b) for f in fams for b in bs[f] for g in fams if m.compared(f, g) and
+def _close_cells(m, acc, bs)->set:
+    "The cells {(family, budget)} within `m.close` points of a cell they are compared with (`acc`: means in [0, 1])"
+    fams,at_best = list(bs),lambda f: max(bs[f], key=lambda b: acc[(f, b)])
+    best = {f: acc[(f, at_best(f))] for f in fams}
+    if m.compare:   # the cells a claim sets against each other, and only those
+        cell = lambda f, b: (f, at_best(f) if b is None else b)
+        pairs = [(cell(*x), cell(*y)) for x,y in m.compare if x[0] in bs and y[0] in bs]
+        return {c for x,y in pairs if x in acc and y in acc and abs(acc[x]-acc[y])*100 < m.close for c in (x, y)}
+    close = {(f, b) for f in fams for b in bs[f] for g in fams if g != f and
              (((g, b) in acc and abs(acc[(f, b)]-acc[(g, b)])*100 < m.close) or abs(acc[(f, b)]-best[g])*100 < m.close)}
-    close |= {(g, max(bs[g], key=lambda b: acc[(g, b)])) for f,b in close for g in fams
-              if m.compared(f, g) and abs(acc[(f, b)]-best[g])*100 < m.close}
+    return close | {(g, at_best(g)) for f,b in close for g in fams if g != f and abs(acc[(f, b)]-best[g])*100 < m.close}
+
+def _more_seeds(m, store, tuned, n_train, device, verbose, **exec_kw):
+    "`seeds_close` seeds for cells of size `n_train` within `m.close` points of a cell they are compared with"
+    bs = {f: m.budgets(f, n_train) for f in m.schedules}
+    acc = {(f, b): _mean_acc(store, m.spec(f, n_train, b), tuned[(f, n_train, b)].best_lr, m.div, range(m.seeds))
+           for f in bs for b in bs[f]}
     specs = [replace(trial_spec(m.spec(f, n_train, b), tuned[(f, n_train, b)].best_lr, m.div), seed=s)
-             for f,b in sorted(close, key=lambda x: (x[1], x[0])) for s in range(m.seeds, m.seeds_close)]
+             for f,b in sorted(_close_cells(m, acc, bs), key=lambda x: (x[1], x[0]))
+             for s in range(m.seeds, m.seeds_close)]
     if specs: run_specs(specs, store, device, verbose=verbose, **exec_kw)
 
 # %% ../nbs/07a_regime.ipynb #a87da6fa
