@@ -27,7 +27,7 @@ from .fastai_internals import last_idxs
 __all__ = ['DATASETS', 'ARCHIVES_ENV', 'CACHE_VERSION', 'VALID_SEED', 'NORMS', 'DataSpec', 'data_spec', 'progress', 'reachable',
            'DataNotFoundError', 'ArchiveError', 'archives_dir', 'extract_archive', 'get_data_path', 'fastai_home',
            'load_tensors', 'stratified_subset', 'train_valid_split', 'PadCropFlip', 'TensorImageDataset', 'TensorDL',
-           'ToChannelsLast', 'norm_stats', 'get_dls']
+           'ToChannelsLast', 'check_norm', 'norm_stats', 'get_dls']
 
 # %% ../nbs/00_data.ipynb #98f95b9d
 @dataclass(frozen=True)
@@ -359,13 +359,17 @@ def _check_bs(bs, n, what='bs'):
 NORMS = {'stats': "the training set's mean and standard deviation per channel (fastai's way)",
          'caffe': "pixels × 1/256, as Caffe's LeNet example (`scale: 0.00390625`): inputs in [0, 1), not centred"}
 
+def check_norm(norm:str)->str:
+    "`norm` if it names an input scaling of `NORMS`, else one `ValueError` listing them"
+    if norm not in NORMS: raise ValueError(f"Unknown norm {norm!r}; choose one of: {', '.join(NORMS)}")
+    return norm
+
 def norm_stats(d:dict, # `load_tensors`' data: its 'mean' and 'std' per channel
                norm:str='stats' # One of `NORMS`
               )->tuple:
     "(mean, std) per channel that `Normalize` applies after `IntToFloatTensor` (÷255) for input scaling `norm`"
-    if norm == 'stats': return d['mean'], d['std']
-    if norm == 'caffe': return torch.zeros_like(d['mean']), torch.full_like(d['std'], 256/255)
-    raise ValueError(f"Unknown norm {norm!r}; choose one of: {', '.join(NORMS)}")
+    if check_norm(norm) == 'stats': return d['mean'], d['std']
+    return torch.zeros_like(d['mean']), torch.full_like(d['std'], 256/255)   # 'caffe'
 
 # %% ../nbs/00_data.ipynb #775c5f3b
 def _stock_dls(spec, d, idxs, bs, val_bs, augment, pad, pad_mode, device, num_workers, archives, norm='stats'):
@@ -422,7 +426,7 @@ def get_dls(name:str='cifar10', # One of `DATASETS`
             norm:str='stats',    # Input scaling, one of `NORMS`
            )->DataLoaders:
     "fastai `DataLoaders` for data set `name`, built from tensors on `device` (or fastai's stock pipeline)"
-    if norm not in NORMS: raise ValueError(f"Unknown norm {norm!r}; choose one of: {', '.join(NORMS)}")
+    check_norm(norm)
     spec,d,vidxs = data_spec(name),load_tensors(name, archives),None
     if n_valid is not None:
         if not fast: raise ValueError("n_valid (a validation split) needs the tensor pipeline (fast=True)")

@@ -17,7 +17,7 @@ from fastai.learner import Learner
 from fastai.metrics import accuracy
 from fastai.callback.schedule import combined_cos
 from fastai.torch_core import set_seed, default_device
-from .data import get_dls, data_spec, VALID_SEED, NORMS
+from .data import get_dls, data_spec, VALID_SEED, check_norm
 from .models import get_model, MODELS
 from .spec import RunFields
 from .schedules import *
@@ -70,7 +70,7 @@ def _check_names(s):
     if s.schedule not in SCHEDULES:
         raise ValueError(f"Unknown schedule {s.schedule!r}; choose one of: {', '.join(SCHEDULES)}")
     data_spec(s.dataset)
-    if s.norm not in NORMS: raise ValueError(f"Unknown norm {s.norm!r}; choose one of: {', '.join(NORMS)}")
+    check_norm(s.norm)
     if s.model not in MODELS: raise ValueError(f"Unknown model {s.model!r}; choose one of: {', '.join(MODELS)}")
 
 # %% ../nbs/05_experiments.ipynb #a77be8fe
