@@ -49,7 +49,6 @@ def test_every_lesson_runs_all_as_jupyter_does(monkeypatch):
 # when its lesson computes it, and none may be added
 PENDING = {
     '10_lr_range': ['78.4', '96'],
-    '12_one_cycle': ['1.3', '52', '66'],
     '13_momentum': ['1.7', '6.1', '90.7', '91.9', '92.3', '92.4'],
     '14_mnist': ['97'],
     '21_batch_size': ['61.8', '68.9'],
@@ -58,7 +57,6 @@ PENDING = {
     '30_depth': ['90.3', '90.4', '91.2', '92.4', '92.4'],
     '31_archs': ['24'],
     '32_cifar100': ['51.8', '59.3', '68.2'],
-    '34_training_fast': ['94'],
 }
 
 def test_prose_figures_are_computed():
