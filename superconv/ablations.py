@@ -12,13 +12,13 @@ import matplotlib.pyplot as plt
 from fastcore.all import *
 from .store import ResultStore
 from .spec import CPU_MAP, CPU_GRID
-from .suites import SUITES
-from .report import claim_verdict, legend_below
+from .suites import SUITES, results_dir
+from .report import claim_verdict, legend_below, VERDICTS
 from .regime import RegimeMap, REGIMES, map_table, cell_of, contrast, MAP_COLUMNS
 
 # %% auto #0
 __all__ = ['SCHEDULE_FAMILIES', 'ABLATIONS', 'MNIST_MAP', 'setting_family', 'ablation_map', 'Claim', 'claim_effect',
-           'claims_table', 'claim_pairs', 'add_ablation', 'plot_ablation', 'ablation_report']
+           'claims_table', 'claim_pairs', 'add_ablation', 'plot_ablation', 'ablation_report', 'ablation_claims']
 
 # %% ../nbs/07d_ablations.ipynb #d733b1d1
 SCHEDULE_FAMILIES = {'1cycle': dict(schedule='paper_1cycle', grid=CPU_GRID['paper_1cycle']),
@@ -239,3 +239,21 @@ def ablation_report(m:RegimeMap, store:ResultStore, plot_to=None)->str:
     return '\n'.join(lines)
 
 for m,_ in ABLATIONS.values(): m.report = ablation_report
+
+# %% ../nbs/07d_ablations.ipynb #7013455a
+def ablation_claims(out=None # The folder of result stores (`results_dir`)
+                   ):
+    "One row per claim of every ablation: paper, ours ± se, verdict; the ablation's finished cells and CPU hours"
+    import pandas as pd
+    rows = []
+    for name,(m,claims) in ABLATIONS.items():
+        st = ResultStore(results_dir(out)/m.store_file); recs = st.records(warn=False)
+        tab = map_table(m, st) if recs else pd.DataFrame()
+        got = {r.claim: r for r in claims_table(claims, tab, m).itertuples()} if len(tab) else {}
+        hours = sum(r.get('wall_s') or 0. for r in recs)/3600
+        for c in claims:
+            r = got.get(c.text)
+            rows.append(dict(ablation=name, claim=c.text, paper=c.paper, ours=r.ours if r else np.nan,
+                             se=r.se if r else np.nan, verdict=r.verdict if r else 'not finished',
+                             cells=f"{len(tab)}/{len(m.cells)}", cpu_hours=hours))
+    return pd.DataFrame(rows)

@@ -14,7 +14,7 @@ from .store import ResultStore
 from .experiments import RunSpec, run_specs, spec_of
 from .spec import CPU_MAP, CPU_GRID, TUNING
 from .suites import SUITES
-from .report import paper_sweep, sweep_gaps, claim_verdict
+from .report import paper_sweep, sweep_gaps, claim_verdict, final_acc
 from .tuning import tune_lr, trial_spec, check_grid, round_lr, TuneResult
 
 # %% auto #0
@@ -143,7 +143,7 @@ def _more_seeds(m, store, tuned, n_train, device, verbose, **exec_kw):
 # %% ../nbs/07a_regime.ipynb #a87da6fa
 def primary_acc(rec:dict)->float:
     "Test accuracy in %: with recalibrated BatchNorm statistics where the record has them, else running ones"
-    return 100*float((rec.get('bn') or {}).get('test_acc_recalibrated', rec['final']['test_acc']))
+    return 100*float(final_acc(rec, recalibrated=True))
 
 def cell_runs(m:RegimeMap, store:ResultStore, tuned:dict|None=None)->dict:
     "{(family, n_train, n_iter): the records of that cell at its tuned LR, every seed}"

@@ -16,10 +16,10 @@ from .suites import SUITES, suite_store
 
 # %% auto #0
 __all__ = ['VERDICTS', 'pct', 'runs_table', 'markdown_table', 'summarize', 'show_suite', 'range_results', 'trained',
-           'seeds_label', 'plot_curves', 'run_family', 'sweep_curves', 'paper_sweep', 'sweep_gaps', 'mean_diff',
-           'gap_stats', 'claim_verdict', 'legend_below', 'plot_sweep', 'plot_vs_paper', 'is_budget', 'budget_curves',
-           'budget_gaps', 'headline', 'headline_text', 'plot_budgets', 'plateau', 'plateau_text', 'crossing',
-           'report_suite']
+           'seeds_label', 'plot_curves', 'run_family', 'final_acc', 'sweep_curves', 'paper_sweep', 'sweep_gaps',
+           'mean_diff', 'gap_stats', 'claim_verdict', 'legend_below', 'plot_sweep', 'plot_vs_paper', 'is_budget',
+           'budget_curves', 'budget_gaps', 'headline', 'headline_text', 'plot_budgets', 'plateau', 'plateau_text',
+           'crossing', 'report_suite']
 
 # %% ../nbs/06a_report.ipynb #3d00f3dd
 def pct(x:float, sign:str='%')->str:
@@ -110,12 +110,19 @@ def plot_curves(records:list, ax=None, labels=None, title=None):
 # %% ../nbs/06a_report.ipynb #09794fbc
 def run_family(r)->str: return r['label'].split('-')[0] + (' (cyclical momentum)' if r['spec'].get('cyc_mom') else '')
 
-def sweep_curves(records:list, key:str, family=run_family)->dict:
+def final_acc(r:dict, recalibrated:bool=False)->float:
+    "A run's final test accuracy (a fraction): with `recalibrated`, BatchNorm's re-estimated one where it has it"
+    bn = (r.get('bn') or {}) if recalibrated else {}
+    return bn.get('test_acc_recalibrated', r['final']['test_acc'])
+
+def sweep_curves(records:list, key:str, family=run_family,
+                 recalibrated:bool=False # Accuracies with BatchNorm re-estimated, where the record has them
+                )->dict:
     "{family: {value of `spec[key]`: [final test accuracies over seeds]}}, range tests left out"
     res = {}
     for r in records:
         if r['spec']['schedule'] == 'lr_range': continue
-        res.setdefault(family(r), {}).setdefault(r['spec'][key], []).append(r['final']['test_acc'])
+        res.setdefault(family(r), {}).setdefault(r['spec'][key], []).append(final_acc(r, recalibrated))
     return {f:dict(sorted(c.items(), key=lambda kv: (isinstance(kv[0], str), kv[0]))) for f,c in res.items()}
 
 # %% ../nbs/06a_report.ipynb #d5d63ccd
