@@ -318,7 +318,8 @@ def _report_text(name, scale, s, recs)->list:
     for r in recs:
         if r['spec']['schedule'] != 'lr_range': continue
         lo,hi = r['suggest']
-        text.append(f"Range test {r['label']}: {r['verdict']} Suggested (lr_min, lr_max) = ({lo:.3g}, {hi:.3g}).")
+        v = LRRangeResult.from_dict(r['range']).verdict()   # read again: a record keeps the text of its day's rule
+        text.append(f"Range test {r['label']}: {v} Suggested (lr_min, lr_max) = ({lo:.3g}, {hi:.3g}).")
     return text
 
 # %% ../nbs/06a_report.ipynb #c72de156
