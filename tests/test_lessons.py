@@ -48,7 +48,6 @@ def test_every_lesson_runs_all_as_jupyter_does(monkeypatch):
 # Figures still typed into lessons that the fair-protocol rewrite of the ablations has not reached: each one goes
 # when its lesson computes it, and none may be added
 PENDING = {
-    '10_lr_range': ['78.4', '96'],
     '13_momentum': ['1.7', '6.1', '90.7', '91.9', '92.3', '92.4'],
     '14_mnist': ['97'],
     '21_batch_size': ['61.8', '68.9'],
