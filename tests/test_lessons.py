@@ -50,8 +50,6 @@ def test_every_lesson_runs_all_as_jupyter_does(monkeypatch):
 PENDING = {
     '13_momentum': ['1.7', '6.1', '90.7', '91.9', '92.3', '92.4'],
     '14_mnist': ['97'],
-    '21_batch_size': ['61.8', '68.9'],
-    '23_dropout': ['11'],
     '32_cifar100': ['51.8'],
 }
 
