@@ -49,8 +49,6 @@ def test_every_lesson_runs_all_as_jupyter_does(monkeypatch):
 # when its lesson computes it, and none may be added
 PENDING = {
     '13_momentum': ['1.7', '6.1', '90.7', '91.9', '92.3', '92.4'],
-    '14_mnist': ['97'],
-    '32_cifar100': ['51.8'],
 }
 
 def test_prose_figures_are_computed():
