@@ -251,7 +251,21 @@ def _add_run(sub, common):
     r.set_defaults(func=_run)
 
 # %% ../nbs/09_cli.ipynb #237b8571
+def _report_ablations(a):
+    "Every ablation's claims from the committed stores: ours against the paper, the verdict, cells done, CPU hours"
+    from superconv.ablations import ablation_claims
+    t = ablation_claims(a.out)
+    for name,g in t.groupby('ablation', sort=False):
+        print(f"{name} ({g.cells.iloc[0]} cells finished, {g.cpu_hours.iloc[0]:.1f} CPU hours of runs)")
+        for r in g.itertuples():
+            paper = f"the paper {r.paper:+.1f}" if r.paper == r.paper else "the paper: a direction"
+            ours = f"ours {r.ours:+.1f} ± {r.se:.1f}, " if r.ours == r.ours else ''
+            print(f"  {r.claim}: {ours}{paper}: {r.verdict}")
+    print(f"{int((t.verdict != 'not finished').sum())} of {len(t)} claims decided; "
+          f"{t.groupby('ablation').cpu_hours.first().sum():.1f} CPU hours in all")
+
 def _report(a):
+    if a.suite == 'ablations': return _report_ablations(a)
     check_suite(a.suite, regimes=True)
     from superconv.suites import SUITES
     from superconv.report import report_suite
@@ -261,7 +275,8 @@ def _report(a):
 
 def _add_report(sub, common):
     rp = sub.add_parser('report', help="print a suite's table (ours beside the paper's numbers) and write its plots")
-    rp.add_argument('suite', help="a suite's name, or a regime map's such as arena (`superconv list` names them all)")
+    rp.add_argument('suite', help="a suite's name, a regime map's such as arena (`superconv list` names them all), "
+                    "or `ablations`: every ablation's claims against the paper")
     rp.add_argument('--scale', default='cpu', help="paper, cpu (default) or a suite's extra scale")
     rp.add_argument('--out', default=None, help='results folder (default: $SUPERCONV_RESULTS or ./results)')
     rp.add_argument('--no-plots', action='store_true', help='print the table only')

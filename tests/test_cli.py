@@ -1,5 +1,5 @@
 import os, sys, json, subprocess
-from conftest import SUPERCONV
+from conftest import SUPERCONV, ROOT
 
 def run(*args, **kw): return subprocess.run([SUPERCONV, *args], capture_output=True, text=True, **kw)
 
@@ -88,3 +88,13 @@ def test_lr_range_over_seeds(archives, tmp_path):
     lines = r.stdout.strip().splitlines()
     assert any(s in lines[-2] for s in ('lr_max in [', 'was still rising', 'not bracketed')), lines
     assert lines[-1].startswith('plot: ') and len(list(tmp_path.glob('lr_range-*-2seeds.png'))) == 1
+
+def test_report_ablations_lists_every_claim():
+    "`superconv report ablations`: each ablation with its cells and CPU hours, then each claim with its verdict"
+    from superconv.ablations import ABLATIONS
+    r = run('report', 'ablations', '--out', str(ROOT/'results'))
+    assert r.returncode == 0, r.stderr
+    lines = r.stdout.strip().splitlines()
+    assert [l.split(' (')[0] for l in lines if not l.startswith('  ')][:-1] == list(ABLATIONS)
+    n = sum(len(c) for _,c in ABLATIONS.values())
+    assert sum(l.startswith('  ') for l in lines) == n and lines[-1].split(' claims decided')[0].endswith(f'of {n}')
