@@ -45,14 +45,9 @@ def test_every_lesson_runs_all_as_jupyter_does(monkeypatch):
     assert after == before, f"lessons wrote into {[str(d.relative_to(ROOT)) for d in dirs]}: " \
         f"{sorted(k for k in after.keys() | before.keys() if after.get(k) != before.get(k))}"
 
-# Figures still typed into lessons that the fair-protocol rewrite of the ablations has not reached: each one goes
-# when its lesson computes it, and none may be added
-PENDING = {
-    '13_momentum': ['1.7', '6.1', '90.7', '91.9', '92.3', '92.4'],
-}
-
 def test_prose_figures_are_computed():
     "Each percentage, ± figure or points gap in a lesson's prose is printed by a cell or checked by a hidden one"
     from superconv.docs import untraced_figures
     got = {nb.stem: sorted(x for _,x in untraced_figures(nb)) for nb in sorted(ROOT.glob('nbs/[123]*.ipynb'))}
-    assert {k: v for k,v in got.items() if v} == PENDING
+    untraced = {k: v for k,v in got.items() if v}
+    assert not untraced, untraced
