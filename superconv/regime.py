@@ -18,9 +18,9 @@ from .report import paper_sweep, sweep_gaps, claim_verdict, final_acc
 from .tuning import tune_lr, trial_spec, check_grid, round_lr, TuneResult
 
 # %% auto #0
-__all__ = ['REGIMES', 'MAP_COLUMNS', 'RegimeMap', 'run_map', 'primary_acc', 'cell_runs', 'map_table', 'sc_fraction', 'frac_text',
-           'fraction_text', 'cell_of', 'contrast', 'equal_budget_gaps', 'best_gains', 'best_curves', 'data_size_claim',
-           'data_size_text', 'plot_map', 'map_report']
+__all__ = ['REGIMES', 'MAP_COLUMNS', 'RegimeMap', 'run_map', 'seeds_wanted', 'primary_acc', 'cell_runs', 'map_table',
+           'sc_fraction', 'frac_text', 'fraction_text', 'cell_of', 'contrast', 'equal_budget_gaps', 'best_gains',
+           'best_curves', 'data_size_claim', 'data_size_text', 'plot_map', 'map_report']
 
 # %% ../nbs/07a_regime.ipynb #13cb4091
 @dataclass
@@ -90,12 +90,12 @@ _regime(RegimeMap('cpu-5k', sizes={5_000: (200, 400, 800, 1_600)},
     store='cpu', **_CPU))
 
 # %% ../nbs/07a_regime.ipynb #7ccaf1fd
-def _mean_acc(store, spec, lr, div, seeds)->float|None:
-    "Mean recalibrated test accuracy of the runs of `spec` at `lr` over `seeds`, if all are stored"
+def _mean_acc(store, spec, lr, div, seeds, least:int|None=None)->float|None:
+    "Mean recalibrated test accuracy of the stored runs of `spec` at `lr` over `seeds`; `None` under `least` (all) runs"
     done = {r['run_id']: r for r in store.records(warn=False)}
-    recs = [done.get(replace(trial_spec(spec, lr, div), seed=s).run_id) for s in seeds]
-    if any(r is None for r in recs): return None
-    return float(np.mean([(r.get('bn') or {}).get('test_acc_recalibrated', r['final']['test_acc']) for r in recs]))
+    recs = [r for s in seeds if (r := done.get(replace(trial_spec(spec, lr, div), seed=s).run_id)) is not None]
+    if len(recs) < (len(seeds) if least is None else least): return None
+    return float(np.mean([final_acc(r, recalibrated=True) for r in recs]))
 
 # %% ../nbs/07a_regime.ipynb #27632452
 def run_map(m:RegimeMap, store:ResultStore, device=None, verbose:bool=True,
@@ -130,15 +130,25 @@ def _close_cells(m, acc, bs)->set:
              (((g, b) in acc and abs(acc[(f, b)]-acc[(g, b)])*100 < m.close) or abs(acc[(f, b)]-best[g])*100 < m.close)}
     return close | {(g, at_best(g)) for f,b in close for g in fams if g != f and abs(acc[(f, b)]-best[g])*100 < m.close}
 
-def _more_seeds(m, store, tuned, n_train, device, verbose, **exec_kw):
-    "`seeds_close` seeds for cells of size `n_train` within `m.close` points of a cell they are compared with"
+# %% ../nbs/07a_regime.ipynb #a84bc49a
+def seeds_wanted(m:RegimeMap, store:ResultStore, tuned:dict, n_train:int)->list:
+    "Runs missing for `seeds_close` seeds in each cell of `n_train` within `m.close` points of a cell it is compared to"
     bs = {f: m.budgets(f, n_train) for f in m.schedules}
-    acc = {(f, b): _mean_acc(store, m.spec(f, n_train, b), tuned[(f, n_train, b)].best_lr, m.div, range(m.seeds))
+    spec = lambda f, b: m.spec(f, n_train, b)
+    # judged on every seed stored, not the first `m.seeds`: a cell's fifth seed can bring another cell close
+    acc = {(f, b): _mean_acc(store, spec(f, b), tuned[(f, n_train, b)].best_lr, m.div, range(m.seeds_close), m.seeds)
            for f in bs for b in bs[f]}
-    specs = [replace(trial_spec(m.spec(f, n_train, b), tuned[(f, n_train, b)].best_lr, m.div), seed=s)
+    done = {r['run_id'] for r in store.records(warn=False)}
+    specs = [replace(trial_spec(spec(f, b), tuned[(f, n_train, b)].best_lr, m.div), seed=s)
              for f,b in sorted(_close_cells(m, acc, bs), key=lambda x: (x[1], x[0]))
              for s in range(m.seeds, m.seeds_close)]
-    if specs: run_specs(specs, store, device, verbose=verbose, **exec_kw)
+    return [s for s in specs if s.run_id not in done]
+
+def _more_seeds(m, store, tuned, n_train, device, verbose, **exec_kw):
+    "Run `seeds_wanted` until it wants no run it has not asked for: each round's seeds move means"
+    asked = set()
+    while specs := [s for s in seeds_wanted(m, store, tuned, n_train) if s.run_id not in asked]:
+        run_specs(specs, store, device, verbose=verbose, **exec_kw); asked |= {s.run_id for s in specs}
 
 # %% ../nbs/07a_regime.ipynb #a87da6fa
 def primary_acc(rec:dict)->float:
