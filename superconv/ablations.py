@@ -18,7 +18,8 @@ from .regime import RegimeMap, REGIMES, map_table, cell_of, contrast, MAP_COLUMN
 
 # %% auto #0
 __all__ = ['SCHEDULE_FAMILIES', 'ABLATIONS', 'MNIST_MAP', 'setting_family', 'ablation_map', 'Claim', 'claim_effect',
-           'claims_table', 'claim_pairs', 'add_ablation', 'plot_ablation', 'ablation_report', 'ablation_claims']
+           'claims_table', 'claim_line', 'claim_pairs', 'add_ablation', 'plot_ablation', 'ablation_report',
+           'ablation_claims']
 
 # %% ../nbs/07d_ablations.ipynb #d733b1d1
 SCHEDULE_FAMILIES = {'1cycle': dict(schedule='paper_1cycle', grid=CPU_GRID['paper_1cycle']),
@@ -105,6 +106,13 @@ def claims_table(claims:list, tab, m:RegimeMap|None=None):
         rows.append(dict(claim=c.text, ours=eff, se=se, paper=paper,
                          verdict=claim_verdict(eff, se, paper if np.isfinite(paper) else c.sign, equal=c.equal)))
     return pd.DataFrame(rows)
+
+# %% ../nbs/07d_ablations.ipynb #d565bfcd
+def claim_line(r)->str:
+    "A row of `claims_table` as one line: ours ± se (once its cells have finished), the paper's effect, the verdict"
+    paper = f"the paper {r.paper:+.1f}" if np.isfinite(r.paper) else "the paper: a direction, no number"
+    ours = f"ours {r.ours:+.1f} ± {r.se:.1f}, " if np.isfinite(r.ours) else ''
+    return f"{r.claim}: {ours}{paper} → {r.verdict}"
 
 # %% ../nbs/07d_ablations.ipynb #ce1e5554
 ABLATIONS = {}
@@ -230,9 +238,7 @@ def ablation_report(m:RegimeMap, store:ResultStore, plot_to=None)->str:
              "recalibrated where the net has it; LRs tuned per cell on the validation split)",
              tab[MAP_COLUMNS].to_string(index=False, float_format=lambda v: f'{v:.3g}'), '',
              "The paper's claims (points; ours ± se at the claim's budget):"]
-    paper = lambda r: f"the paper {r.paper:+.1f}" if np.isfinite(r.paper) else "the paper: a direction, no number"
-    lines += [f"  {r.claim}: ours {r.ours:+.1f} ± {r.se:.1f}, {paper(r)}: {r.verdict}"
-              for r in ct.itertuples()] if len(ct) else ['  no claim has all of its cells yet']
+    lines += [f"  {claim_line(r)}" for r in ct.itertuples()] if len(ct) else ['  no claim has all of its cells yet']
     if plot_to is not None:
         fig = plot_ablation(m, tab); fig.savefig(plot_to, dpi=100, bbox_inches='tight'); plt.close(fig)
         lines.append(f"Plot: {plot_to}")

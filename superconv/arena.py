@@ -18,7 +18,7 @@ __all__ = ['ARENA', 'arena_table', 'arena_ranks', 'arena_verdicts', 'arena_text'
 
 # %% ../nbs/07c_arena.ipynb #7626ce59
 ARENA = RegimeMap('arena',
-    sizes={1_250: (50, 100, 200, 400)},
+    sizes={1_250: (25, 50, 100, 200)},
     schedules={'1cycle': dict(schedule='paper_1cycle', grid=CPU_GRID['paper_1cycle'], cyc_mom=True),
                'fastai': dict(schedule='fastai_1cycle', grid=CPU_GRID['paper_1cycle'], cyc_mom=True),
                'step': dict(schedule='step', grid=CPU_GRID['step']),
@@ -27,10 +27,10 @@ ARENA = RegimeMap('arena',
                'cosine': dict(schedule='cosine', grid=CPU_GRID['step']),
                'triangle': dict(schedule='triangle', grid=CPU_GRID['step']),
                'schedule_free': dict(schedule='schedule_free', grid=(0.2, 0.4, 0.8))},
-    base=CPU_MAP, seeds=5, seeds_close=5, longer={'step': {1_250: (800,)}},
+    base=CPU_MAP, seeds=5, seeds_close=5, longer={'step': {1_250: (400, 800)}},
     shrunk="ResNet-8, a stratified 1,250-image CIFAR-10 subset (a 1,000-image validation split held out of the rest), "
-           "batch 512, 50–400 iterations (about 20–164 epochs; the step baseline also at 800, to see whether it "
-           "plateaus), BatchNorm momentum 0.05; every schedule's peak LR tuned per budget, 5 seeds")
+           "batch 512, 25–200 iterations (about 10–82 epochs; the step baseline also at 400 and 800, to see "
+           "whether it plateaus), BatchNorm momentum 0.05; every schedule's peak LR tuned per budget, 5 seeds")
 REGIMES[ARENA.name] = ARENA
 
 # %% ../nbs/07c_arena.ipynb #8388885e

@@ -253,14 +253,11 @@ def _add_run(sub, common):
 # %% ../nbs/09_cli.ipynb #237b8571
 def _report_ablations(a):
     "Every ablation's claims from the committed stores: ours against the paper, the verdict, cells done, CPU hours"
-    from superconv.ablations import ablation_claims
+    from superconv.ablations import ablation_claims, claim_line
     t = ablation_claims(a.out)
     for name,g in t.groupby('ablation', sort=False):
         print(f"{name} ({g.cells.iloc[0]} cells finished, {g.cpu_hours.iloc[0]:.1f} CPU hours of runs)")
-        for r in g.itertuples():
-            paper = f"the paper {r.paper:+.1f}" if r.paper == r.paper else "the paper: a direction"
-            ours = f"ours {r.ours:+.1f} ± {r.se:.1f}, " if r.ours == r.ours else ''
-            print(f"  {r.claim}: {ours}{paper}: {r.verdict}")
+        for r in g.itertuples(): print(f"  {claim_line(r)}")
     print(f"{int((t.verdict != 'not finished').sum())} of {len(t)} claims decided; "
           f"{t.groupby('ablation').cpu_hours.first().sum():.1f} CPU hours in all")
 

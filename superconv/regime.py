@@ -18,7 +18,7 @@ from .report import paper_sweep, sweep_gaps, claim_verdict, final_acc
 from .tuning import tune_lr, trial_spec, check_grid, round_lr, TuneResult
 
 # %% auto #0
-__all__ = ['REGIMES', 'MAP_COLUMNS', 'RegimeMap', 'run_map', 'seeds_wanted', 'primary_acc', 'cell_runs', 'map_table',
+__all__ = ['REGIMES', 'MAP_COLUMNS', 'RegimeMap', 'run_map', 'seeds_wanted', 'run_costs', 'primary_acc', 'cell_runs', 'map_table',
            'sc_fraction', 'frac_text', 'fraction_text', 'cell_of', 'contrast', 'equal_budget_gaps', 'best_gains',
            'best_curves', 'data_size_claim', 'data_size_text', 'plot_map', 'map_report']
 
@@ -149,6 +149,21 @@ def _more_seeds(m, store, tuned, n_train, device, verbose, **exec_kw):
     asked = set()
     while specs := [s for s in seeds_wanted(m, store, tuned, n_train) if s.run_id not in asked]:
         run_specs(specs, store, device, verbose=verbose, **exec_kw); asked |= {s.run_id for s in specs}
+
+# %% ../nbs/07a_regime.ipynb #905cddf2
+def run_costs(records:list, q:float=0.5)->tuple:
+    "(seconds an iteration at batch 512, seconds a run besides): the `q` quantile over `records` that time both"
+    rs = [r for r in records if r.get('train_s') and r.get('wall_s') and r.get('iterations')]
+    if not rs: raise ValueError("No record times its training (train_s, wall_s and iterations)")
+    it = [r['train_s']/r['iterations']*512/r['spec']['bs'] for r in rs]
+    return float(np.quantile(it, q)), float(np.quantile([r['wall_s']-r['train_s'] for r in rs], q))
+
+@patch
+def hours(self:RegimeMap, s_it:float, s_run:float, # `run_costs`
+          extra:float=0.)->float: # Runs a cell beyond the grid's trials and the seeds: widenings, fifth seeds
+    "Hours every cell of the map takes: its grid's trials, `seeds - 1` more seeds and `extra` runs, each timed alike"
+    runs = lambda f: len(self.schedules[f]['grid']) + self.seeds - 1 + extra
+    return sum(runs(f)*(b*self.spec(f, n, b).bs/512*s_it + s_run) for f,n,b in self.cells)/3600
 
 # %% ../nbs/07a_regime.ipynb #a87da6fa
 def primary_acc(rec:dict)->float:
