@@ -138,6 +138,7 @@ def seeds_wanted(m:RegimeMap, store:ResultStore, tuned:dict, n_train:int)->list:
     # judged on every seed stored, not the first `m.seeds`: a cell's fifth seed can bring another cell close
     acc = {(f, b): _mean_acc(store, spec(f, b), tuned[(f, n_train, b)].best_lr, m.div, range(m.seeds_close), m.seeds)
            for f in bs for b in bs[f]}
+    if None in acc.values(): return []   # a cell still lacks its first `m.seeds` seeds: nothing to judge yet
     done = {r['run_id'] for r in store.records(warn=False)}
     specs = [replace(trial_spec(spec(f, b), tuned[(f, n_train, b)].best_lr, m.div), seed=s)
              for f,b in sorted(_close_cells(m, acc, bs), key=lambda x: (x[1], x[0]))
