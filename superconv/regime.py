@@ -161,10 +161,13 @@ def run_costs(records:list, q:float=0.5)->tuple:
 
 @patch
 def hours(self:RegimeMap, s_it:float, s_run:float, # `run_costs`
-          extra:float=0.)->float: # Runs a cell beyond the grid's trials and the seeds: widenings, fifth seeds
+          extra:float=0., # Runs a cell beyond the grid's trials and the seeds: widenings, fifth seeds
+          factor=None # `RunSpec` → the cost of its images over those `s_it` was measured on (model, batch; `None`: 1)
+         )->float:
     "Hours every cell of the map takes: its grid's trials, `seeds - 1` more seeds and `extra` runs, each timed alike"
     runs = lambda f: len(self.schedules[f]['grid']) + self.seeds - 1 + extra
-    return sum(runs(f)*(b*self.spec(f, n, b).bs/512*s_it + s_run) for f,n,b in self.cells)/3600
+    def run_s(s): return s.n_iter*s.bs/512*s_it*(1. if factor is None else factor(s)) + s_run
+    return sum(runs(f)*run_s(self.spec(f, n, b)) for f,n,b in self.cells)/3600
 
 # %% ../nbs/07a_regime.ipynb #a87da6fa
 def primary_acc(rec:dict)->float:
