@@ -144,15 +144,30 @@ def _map(a):
     st = ResultStore(results_dir(a.out)/m.store_file)
     plot = st.path.with_name(f'regime-{a.name}-map.png')
     report = m.report or map_report
-    if a.report: return print(report(m, st, plot_to=None if a.no_plots else plot))
+    if a.report:
+        if a.workers or a.ray: raise ValueError("--workers and --ray train; --report only reads the stored runs")
+        return print(report(m, st, plot_to=None if a.no_plots else plot))
+    ex = _executor(a)   # checked before anything trains
     sizes = ', '.join(f'{n:,} images: {list(b)} iterations' for n,b in m.sizes.items())
     sizes += ''.join(f'; {f} also {list(b)}' for f,l in m.longer.items() for n,b in l.items())
     print(f"regime map {a.name!r}: {len(m.cells)} cells ({sizes}), schedules {', '.join(m.schedules)}, each tuned "
           f"per cell on a {m.base['n_valid']:,}-image validation split; into {st.path}", flush=True)
-    run_map(m, st, device=a.device, verbose=True)
+    run_map(m, st, device=a.device, verbose=True, executor=ex)
     print(f"done in {time.time()-t:.0f}s\n"); print(report(m, st, plot_to=plot))
 
 # %% ../nbs/09_cli.ipynb #ab0db53d
+def _add_where(p, what:str):
+    "`--workers`/`--ray` (one of them), `--threads` and `--gpus`: where `what` trains, in `_executor`'s terms"
+    where = p.add_mutually_exclusive_group()
+    where.add_argument('--workers', type=_positive_int, default=None, metavar='N', help=f'run N of {what} at a time '
+                       'as Ray tasks on a local Ray instance (pip install "superconv[cluster]")')
+    where.add_argument('--ray', default=None, metavar='ADDRESS', help=f"run {what} on the Ray cluster at ADDRESS "
+                       "(host:port of its head node, ray://host:port, or auto)")
+    p.add_argument('--threads', type=_positive_int, default=None, help='with --workers/--ray: CPU threads per run '
+                                                                       '(default 1)')
+    p.add_argument('--gpus', type=_gpu_share, default=1., help='with --workers/--ray and a CUDA device: GPUs per run, '
+                   'a fraction packs small runs on one GPU (default 1)')
+
 def _add_map(sub, common):
     mp = sub.add_parser('map', parents=[common], help="the regime map: training-set sizes × budgets, every schedule "
                         "at an LR tuned per cell on a validation split (resumable; hours on a CPU)")
@@ -160,6 +175,7 @@ def _add_map(sub, common):
     mp.add_argument('--report', action='store_true',
                     help='no training: print the finished cells, the fraction per size, and write the plot')
     mp.add_argument('--no-plots', action='store_true', help='with --report: the text only')
+    _add_where(mp, "the runs each budget of the map can train at once (its families' first trials, then their seeds)")
     mp.set_defaults(func=_map)
 
 # %% ../nbs/09_cli.ipynb #c17ab73a
@@ -187,19 +203,20 @@ def _executor(a):
     if a.workers is None and a.ray is None:
         if a.threads is not None or a.gpus != 1.: raise ValueError("--threads and --gpus go with --workers or --ray")
         return None
-    if a.minutes is not None: raise ValueError("--minutes runs one run at a time; it cannot be combined with "
-                                               "--workers or --ray")
+    if getattr(a, 'minutes', None) is not None:   # `superconv map` has no time box
+        raise ValueError("--minutes runs one run at a time; it cannot be combined with --workers or --ray")
     from superconv.cluster import RayExecutor
     return RayExecutor(a.workers, a.ray, threads=a.threads or 1, gpus=a.gpus)
 
 # %% ../nbs/09_cli.ipynb #67b6e515
 def _run_regime(a):
-    "`superconv run arena` is `superconv map arena`: a regime map has one scale and tunes its cells in turn"
+    "`superconv run arena` is `superconv map arena`: a regime map has one scale and chooses its LRs as it goes"
     if a.scale != 'cpu': raise ValueError(f"The {a.suite!r} regime map has one scale, cpu; got {a.scale!r}")
-    extra = [f for f,v in (('--dry-run', a.dry_run), ('--minutes', a.minutes), ('--workers', a.workers),
-                           ('--ray', a.ray)) if v]
-    if extra: raise ValueError(f"{', '.join(extra)}: not for a regime map, which tunes its cells one after another")
-    return _map(argparse.Namespace(name=a.suite, out=a.out, report=False, no_plots=False, device=a.device))
+    extra = [f for f,v in (('--dry-run', a.dry_run), ('--minutes', a.minutes)) if v]
+    if extra: raise ValueError(f"{', '.join(extra)}: not for a regime map, which chooses each budget's LRs from "
+                               "the runs before it")
+    return _map(argparse.Namespace(name=a.suite, out=a.out, report=False, no_plots=False, device=a.device,
+                                   workers=a.workers, ray=a.ray, threads=a.threads, gpus=a.gpus))
 
 # %% ../nbs/09_cli.ipynb #19acd107
 def _run(a):
@@ -239,15 +256,7 @@ def _add_run(sub, common):
         r.add_argument(f'--{sw}', choices=('auto', 'on', 'off'), default='auto', help=h)
     r.add_argument('--compile', nargs='?', const=True, default=None, metavar='BACKEND',
                    help='torch.compile the model (optionally with BACKEND); off by default')
-    where = r.add_mutually_exclusive_group()
-    where.add_argument('--workers', type=_positive_int, default=None, metavar='N', help='run N runs at a time as '
-                       'Ray tasks on a local Ray instance (pip install "superconv[cluster]")')
-    where.add_argument('--ray', default=None, metavar='ADDRESS', help="run the suite's runs on the Ray cluster at "
-                       "ADDRESS (host:port of its head node, ray://host:port, or auto)")
-    r.add_argument('--threads', type=_positive_int, default=None, help='with --workers/--ray: CPU threads per run '
-                                                                       '(default 1)')
-    r.add_argument('--gpus', type=_gpu_share, default=1., help='with --workers/--ray and a CUDA device: GPUs per run, '
-                   'a fraction packs small runs on one GPU (default 1)')
+    _add_where(r, "the suite's runs")
     r.set_defaults(func=_run)
 
 # %% ../nbs/09_cli.ipynb #237b8571

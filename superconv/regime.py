@@ -98,23 +98,31 @@ def _mean_acc(store, spec, lr, div, seeds, least:int|None=None)->float|None:
     return float(np.mean([final_acc(r, recalibrated=True) for r in recs]))
 
 # %% ../nbs/07a_regime.ipynb #27632452
+def _first_grid(m, fam, n_train, centre)->list:
+    "A cell's first LRs: the family's grid, centred on the LR it chose at the previous budget of the same size"
+    g = check_grid(m.schedules[fam]['grid'])
+    return g if (fam, n_train) not in centre else [round_lr(v*centre[(fam, n_train)]/g[len(g)//2]) for v in g]
+
 def run_map(m:RegimeMap, store:ResultStore, device=None, verbose:bool=True,
             train:bool=True, # `False`: replay the choices from stored runs only, up to the first cell not tuned yet
-            **exec_kw)->dict:
+            **exec_kw)->dict: # `executor` (e.g. `superconv.cluster.RayExecutor`) runs each batch side by side
     "Tune and run every cell of `m` into `store` (resumable); returns {(family, n_train, n_iter): `TuneResult`}"
-    tuned,centre = {},{}
-    for i,(fam,n_train,b) in enumerate(m.cells):
-        g = check_grid(m.schedules[fam]['grid'])
-        mid,spec = g[len(g)//2],m.spec(fam, n_train, b)
-        grid = g if (fam, n_train) not in centre else [round_lr(v*centre[(fam, n_train)]/mid) for v in g]
-        r = tune_lr(spec, grid, store, m.div, m.max_widen, device, verbose, train=train, **exec_kw)
-        if r is None: return tuned   # later cells' grids depend on this one's choice
-        tuned[(fam, n_train, b)] = r; centre[(fam, n_train)] = r.best_lr
-        if train:
-            run_specs([replace(trial_spec(spec, r.best_lr, m.div), seed=s) for s in range(m.seeds)], store,
-                      device, verbose=verbose, **exec_kw)
-            if i+1 == len(m.cells) or m.cells[i+1][1] != n_train:   # the size's last cell
-                _more_seeds(m, store, tuned, n_train, device, verbose, **exec_kw)
+    tuned,centre,last = {},{},{n: b for _,n,b in m.cells}
+    for (n_train,b),cells in groupby(m.cells, lambda c: c[1:]).items():   # fastcore's: {key: items}, in order
+        fams = [f for f,_,_ in cells]
+        grids = {f: _first_grid(m, f, n_train, centre) for f in fams}
+        spec = lambda f, lr, seed=0: replace(trial_spec(m.spec(f, n_train, b), lr, m.div), seed=seed)
+        # every family's first trials at this budget are known before any result: one batch
+        if train: run_specs([spec(f, lr) for f in fams for lr in grids[f]], store, device, verbose=verbose, **exec_kw)
+        for f in fams:   # each family's choice (and any widening of its grid)
+            r = tune_lr(m.spec(f, n_train, b), grids[f], store, m.div, m.max_widen, device, verbose, train=train,
+                        **exec_kw)
+            if r is None: return tuned   # later cells' grids depend on this one's choice
+            tuned[(f, n_train, b)] = r; centre[(f, n_train)] = r.best_lr
+        if not train: continue
+        run_specs([spec(f, tuned[(f, n_train, b)].best_lr, s) for f in fams for s in range(m.seeds)], store, device,
+                  verbose=verbose, **exec_kw)
+        if b == last[n_train]: _more_seeds(m, store, tuned, n_train, device, verbose, **exec_kw)
     return tuned
 
 # %% ../nbs/07a_regime.ipynb #3e87ee9d
