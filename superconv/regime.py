@@ -18,9 +18,10 @@ from .report import paper_sweep, sweep_gaps, claim_verdict, final_acc
 from .tuning import tune_lr, trial_spec, check_grid, round_lr, TuneResult
 
 # %% auto #0
-__all__ = ['REGIMES', 'MAP_COLUMNS', 'RegimeMap', 'run_map', 'seeds_wanted', 'run_costs', 'primary_acc', 'cell_runs', 'map_table',
-           'sc_fraction', 'frac_text', 'fraction_text', 'cell_of', 'contrast', 'equal_budget_gaps', 'best_gains',
-           'best_curves', 'data_size_claim', 'data_size_text', 'plot_map', 'map_report']
+__all__ = ['REGIMES', 'MAP_COLUMNS', 'RegimeMap', 'run_map', 'seeds_wanted', 'run_costs', 'timed_runs', 'primary_acc',
+           'cell_runs', 'map_table', 'sc_fraction', 'frac_text', 'fraction_text', 'cell_of', 'contrast',
+           'equal_budget_gaps', 'best_gains', 'best_curves', 'data_size_claim', 'data_size_text', 'plot_map',
+           'map_report']
 
 # %% ../nbs/07a_regime.ipynb #13cb4091
 @dataclass
@@ -90,9 +91,8 @@ _regime(RegimeMap('cpu-5k', sizes={5_000: (200, 400, 800, 1_600)},
     store='cpu', **_CPU))
 
 # %% ../nbs/07a_regime.ipynb #7ccaf1fd
-def _mean_acc(store, spec, lr, div, seeds, least:int|None=None)->float|None:
-    "Mean recalibrated test accuracy of the stored runs of `spec` at `lr` over `seeds`; `None` under `least` (all) runs"
-    done = {r['run_id']: r for r in store.records(warn=False)}
+def _mean_acc(done:dict, spec, lr, div, seeds, least:int|None=None)->float|None:
+    "Mean recalibrated test accuracy of `spec`'s runs at `lr` over `seeds` in `done`; `None` under `least` (all) runs"
     recs = [r for s in seeds if (r := done.get(replace(trial_spec(spec, lr, div), seed=s).run_id)) is not None]
     if len(recs) < (len(seeds) if least is None else least): return None
     return float(np.mean([final_acc(r, recalibrated=True) for r in recs]))
@@ -142,12 +142,11 @@ def _close_cells(m, acc, bs)->set:
 def seeds_wanted(m:RegimeMap, store:ResultStore, tuned:dict, n_train:int)->list:
     "Runs missing for `seeds_close` seeds in each cell of `n_train` within `m.close` points of a cell it is compared to"
     bs = {f: m.budgets(f, n_train) for f in m.schedules}
-    spec = lambda f, b: m.spec(f, n_train, b)
+    spec,done = lambda f, b: m.spec(f, n_train, b),{r['run_id']: r for r in store.records(warn=False)}
     # judged on every seed stored, not the first `m.seeds`: a cell's fifth seed can bring another cell close
-    acc = {(f, b): _mean_acc(store, spec(f, b), tuned[(f, n_train, b)].best_lr, m.div, range(m.seeds_close), m.seeds)
+    acc = {(f, b): _mean_acc(done, spec(f, b), tuned[(f, n_train, b)].best_lr, m.div, range(m.seeds_close), m.seeds)
            for f in bs for b in bs[f]}
     if None in acc.values(): return []   # a cell still lacks its first `m.seeds` seeds: nothing to judge yet
-    done = {r['run_id'] for r in store.records(warn=False)}
     specs = [replace(trial_spec(spec(f, b), tuned[(f, n_train, b)].best_lr, m.div), seed=s)
              for f,b in sorted(_close_cells(m, acc, bs), key=lambda x: (x[1], x[0]))
              for s in range(m.seeds, m.seeds_close)]
@@ -166,6 +165,11 @@ def run_costs(records:list, q:float=0.5)->tuple:
     if not rs: raise ValueError("No record times its training (train_s, wall_s and iterations)")
     it = [r['train_s']/r['iterations']*512/r['spec']['bs'] for r in rs]
     return float(np.quantile(it, q)), float(np.quantile([r['wall_s']-r['train_s'] for r in rs], q))
+
+def timed_runs(files, model:str, before:str)->list:
+    "The trained runs of `model` in the stores `files` stored before the ISO date `before`: what a size was chosen by"
+    return [r for f in files for r in ResultStore(f).records(warn=False) if r['spec'].get('model') == model and
+            r['spec']['schedule'] != 'lr_range' and r['provenance']['date'] < before]
 
 @patch
 def hours(self:RegimeMap, s_it:float, s_run:float, # `run_costs`
