@@ -25,6 +25,25 @@ def test_saved_outputs_are_clean():
                 if path.search(text): bad.append(f"{nb.name} {c.get('id')}: a machine path {path.search(text).group()}")
     assert not bad, bad
 
+def test_docs_build_runs_only_imports_and_exports():
+    "Rendering a library page, nbdev runs its exports, `show_doc`s and every cell holding an import, in a kernel of its own:"
+    "an import cell that also computes runs without the cells it needs (the CI failure of 2026-12-02)"
+    import ast, warnings
+    from nbdev.process import NBProcessor
+    from nbdev.processors import _do_eval, add_show_docs
+    shown = lambda t: isinstance(t, ast.Expr) and isinstance(t.value, ast.Call) and getattr(t.value.func, 'id', '') == 'show_doc'
+    bad = []
+    with warnings.catch_warnings():
+        warnings.simplefilter('ignore')
+        for nb in sorted(ROOT.glob('nbs/*.ipynb')):
+            p = NBProcessor(nb, procs=[add_show_docs]); p.process()
+            if not p.nb.has_docs_: continue   # nbdev executes nothing in a page with no export and no show_doc
+            for c in p.nb.cells:
+                if c.cell_type != 'code' or not _do_eval(c) or c.directives_.keys() & {'export', 'exports', 'exporti'}: continue
+                if not all(isinstance(t, (ast.Import, ast.ImportFrom)) or shown(t) for t in c.parsed_()):
+                    bad.append(f"{nb.name} cell {c.idx_}: {c.source[:60]!r}")
+    assert not bad, bad
+
 def tree_hashes(*dirs):
     import hashlib
     return {str(f.relative_to(ROOT)): hashlib.sha256(f.read_bytes()).hexdigest() for d in dirs for f in sorted(d.rglob('*'))
