@@ -14,12 +14,13 @@ from .store import ResultStore
 from .spec import CPU_MAP, CPU_GRID
 from .suites import SUITES, results_dir
 from .report import claim_verdict, legend_below, VERDICTS
-from .regime import RegimeMap, REGIMES, map_table, cell_of, contrast, MAP_COLUMNS
+from .regime import RegimeMap, REGIMES, map_table, cell_of, contrast, MAP_COLUMNS, run_map, cell_runs
+from .experiments import recorded_threads
 
 # %% auto #0
 __all__ = ['SCHEDULE_FAMILIES', 'ABLATIONS', 'MNIST_MAP', 'setting_family', 'ablation_map', 'Claim', 'claim_effect',
            'claims_table', 'claim_line', 'claim_pairs', 'add_ablation', 'plot_ablation', 'ablation_report',
-           'ablation_claims']
+           'ablation_claims', 'twin_cells', 'twin_table']
 
 # %% ../nbs/07d_ablations.ipynb #d733b1d1
 SCHEDULE_FAMILIES = {'1cycle': dict(schedule='paper_1cycle', grid=CPU_GRID['paper_1cycle']),
@@ -263,4 +264,38 @@ def ablation_claims(out=None # The folder of result stores (`results_dir`)
             rows.append(dict(ablation=name, claim=c.text, paper=c.paper, ours=r.ours if r else np.nan,
                              se=r.se if r else np.nan, verdict=r.verdict if r else 'not finished',
                              cells=f"{len(tab)}/{len(m.cells)}", cpu_hours=hours))
+    return pd.DataFrame(rows)
+
+# %% ../nbs/07d_ablations.ipynb #0fd1e9c2
+def twin_cells(names:list|None=None # Ablations to search (`None`: all of `ABLATIONS`)
+              )->list:
+    "[(n_train, n_iter, [(ablation, family), …])]: cells that run one setting (run, LR grid) in more than one map"
+    import json
+    from dataclasses import asdict, replace
+    got = {}
+    for nm in names or ABLATIONS:
+        m = ABLATIONS[nm][0]
+        for f,n,b in m.cells:
+            key = dict(asdict(replace(m.spec(f, n, b), label='')), grid=m.schedules[f]['grid'], div=m.div)
+            got.setdefault(json.dumps(key, sort_keys=True, default=str), []).append((nm, f, n, b))
+    return [(v[0][2], v[0][3], [(nm, f) for nm,f,*_ in v]) for v in got.values() if len({x[0] for x in v}) > 1]
+
+# %% ../nbs/07d_ablations.ipynb #a0fb8d19
+def twin_table(out=None, # The folder of result stores (`results_dir`)
+               names:list|None=None):
+    "Each twin cell as each map ran it: tuned LR, trials, seeds, accuracy ± se (BatchNorm recalibrated), torch threads"
+    import pandas as pd
+    rows,got = [],{}
+    for n,b,members in twin_cells(names):
+        for nm,f in members:
+            m = ABLATIONS[nm][0]; st = ResultStore(results_dir(out)/m.store_file)
+            if nm not in got:
+                tuned = run_map(m, st, train=False) if st.records(warn=False) else {}
+                got[nm] = (map_table(m, st, tuned), cell_runs(m, st, tuned)) if tuned else (pd.DataFrame(), {})
+            tab,runs = got[nm]
+            r = tab[(tab.family == f) & (tab.n_train == n) & (tab.n_iter == b)] if len(tab) else tab
+            if not len(r): continue
+            r = r.iloc[0]
+            rows.append(dict(n_train=n, n_iter=b, ablation=nm, family=f, lr=r.lr, trials=r.trials, seeds=r.seeds,
+                             acc=r.acc, se=r.se, threads=sorted({recorded_threads(x) for x in runs[(f, n, b)]})))
     return pd.DataFrame(rows)

@@ -13,13 +13,14 @@ import matplotlib.pyplot as plt
 from fastcore.all import *
 from .lr_range import LRRangeResult
 from .suites import SUITES, suite_store
+from .experiments import spec_of
 
 # %% auto #0
 __all__ = ['VERDICTS', 'pct', 'runs_table', 'markdown_table', 'summarize', 'show_suite', 'range_results', 'trained',
            'seeds_label', 'plot_curves', 'run_family', 'final_acc', 'sweep_curves', 'paper_sweep', 'sweep_gaps',
            'mean_diff', 'gap_stats', 'claim_verdict', 'legend_below', 'plot_sweep', 'plot_vs_paper', 'is_budget',
-           'budget_curves', 'budget_gaps', 'headline', 'headline_text', 'plot_budgets', 'plateau', 'plateau_text',
-           'crossing', 'report_suite']
+           'budget_curves', 'budget_gaps', 'headline', 'headline_text', 'headline_verdict', 'plot_budgets', 'plateau',
+           'plateau_text', 'crossing', 'report_suite', 'shared_arms']
 
 # %% ../nbs/06a_report.ipynb #3d00f3dd
 def pct(x:float, sign:str='%')->str:
@@ -245,6 +246,14 @@ def headline_text(h:dict, fast:str='1cycle', slow:str='step')->str:
     paper = f" (the paper: {_frac(pf)} = {pf:.3g})." if pf else '.'
     return f"{base}; {fast} matched it at {h['fast_iters']:,} iterations, {h['fraction']:.2g} of them" + paper
 
+# %% ../nbs/06a_report.ipynb #b47057d4
+def headline_verdict(h:dict|None)->str:
+    "The verdict word (`VERDICTS`) on `headline`'s claim: fewer iterations is the direction, the paper's fraction more"
+    if h is None: return VERDICTS[3]
+    if h['fast_iters'] is None or h['fraction'] >= 1: return VERDICTS[2]
+    pf = h.get('paper_fraction')
+    return VERDICTS[0] if pf is None or h['fraction'] <= pf else VERDICTS[1]
+
 # %% ../nbs/06a_report.ipynb #1d042bc2
 def plot_budgets(records:list, ax=None, title=None, fast:str='1cycle', slow:str='step',
                  mark:bool=True, # Mark `slow`'s best, and where the paper's fraction would put `fast` there
@@ -364,3 +373,21 @@ def report_suite(name:str, scale:str='cpu', out=None, plots:bool=True)->str:
         raise FileNotFoundError(f"No results for {name} at scale {scale} in {st.path}; "
                                 f"run `superconv run {name} --scale {scale}` first")
     return '\n'.join(_report_text(name, scale, s, recs) + (_report_plots(name, scale, s, recs, st) if plots else []))
+
+# %% ../nbs/06a_report.ipynb #07ecbd78
+def shared_arms(scale:str='cpu', out=None,
+                names:list|None=None # Suites to search (`None`: all of `SUITES`)
+               )->list:
+    "Arms that several suites' stores hold as the same runs (spec and seed alike, label aside): [[(suite, label)]]"
+    import json
+    from dataclasses import asdict, replace
+    got = {}
+    for nm in names or SUITES:
+        st = suite_store(nm, scale, out)
+        if not Path(st.path).exists(): continue
+        arms = {}
+        for r in st.records(warn=False):
+            key = json.dumps(asdict(replace(spec_of(r), label='')), sort_keys=True, default=str)
+            arms.setdefault(r['label'], set()).add(key)
+        for lab,specs in arms.items(): got.setdefault(frozenset(specs), []).append((nm, lab))
+    return [v for v in got.values() if len(v) > 1]

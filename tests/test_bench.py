@@ -24,7 +24,9 @@ def test_data_bench_writes_ratio(archives, tmp_path):
     assert rec['git_sha'] and rec['fast_img_s'] > 0 and rec['stock_img_s'] > 0 and rec['ratio'] > 1   # tensors beat PIL + workers even at 2 batches
     assert (tmp_path/'data.md').exists()
 
+@pytest.mark.slow
 def test_scaling_bench_writes_both_scans(archives, tmp_path):
+    "Each scan's rows in detail (slow: `bench.py --smoke --scaling`, below, runs both scans end to end in the default suite)"
     r = subprocess.run([sys.executable, str(ROOT/'bench'/'bench_scaling.py'), '--bss', '32', '64', '--images', '128', '--n-trains', '256', '512',
                         '--repeats', '1', '--device', 'cpu', '--out', str(tmp_path)], capture_output=True, text=True, timeout=600)
     assert r.returncode == 0, r.stderr[-2000:]

@@ -26,8 +26,8 @@ def test_saved_outputs_are_clean():
     assert not bad, bad
 
 def test_docs_build_runs_only_imports_and_exports():
-    "Rendering a library page, nbdev runs its exports, `show_doc`s and every cell holding an import, in a kernel of its own:"
-    "an import cell that also computes runs without the cells it needs (the CI failure of 2026-12-02)"
+    ("Rendering a library page, nbdev runs its exports, `show_doc`s and every cell holding an import, in a kernel of its "
+     "own: an import cell that also computes runs without the cells it needs (the CI failure of 2026-12-02)")
     import ast, warnings
     from nbdev.process import NBProcessor
     from nbdev.processors import _do_eval, add_show_docs
