@@ -273,10 +273,11 @@ def twin_cells(names:list|None=None # Ablations to search (`None`: all of `ABLAT
     import json
     from dataclasses import asdict, replace
     got = {}
-    for nm in names or ABLATIONS:
+    for nm in (ABLATIONS if names is None else names):
         m = ABLATIONS[nm][0]
-        for f,n,b in m.cells:
-            key = dict(asdict(replace(m.spec(f, n, b), label='')), grid=m.schedules[f]['grid'], div=m.div)
+        for f,n,b in m.cells:   # later budgets' grids follow the earlier choices: the whole budget ladder is in the key
+            key = dict(asdict(replace(m.spec(f, n, b), label='')), grid=m.schedules[f]['grid'], div=m.div,
+                       budgets=m.budgets(f, n), max_widen=m.max_widen)
             got.setdefault(json.dumps(key, sort_keys=True, default=str), []).append((nm, f, n, b))
     return [(v[0][2], v[0][3], [(nm, f) for nm,f,*_ in v]) for v in got.values() if len({x[0] for x in v}) > 1]
 
@@ -297,5 +298,6 @@ def twin_table(out=None, # The folder of result stores (`results_dir`)
             if not len(r): continue
             r = r.iloc[0]
             rows.append(dict(n_train=n, n_iter=b, ablation=nm, family=f, lr=r.lr, trials=r.trials, seeds=r.seeds,
-                             acc=r.acc, se=r.se, threads=sorted({recorded_threads(x) for x in runs[(f, n, b)]})))
+                             acc=r.acc, se=r.se,
+                             threads=sorted({recorded_threads(x) for x in runs[(f, n, b)]} - {None})))
     return pd.DataFrame(rows)

@@ -378,16 +378,18 @@ def report_suite(name:str, scale:str='cpu', out=None, plots:bool=True)->str:
 def shared_arms(scale:str='cpu', out=None,
                 names:list|None=None # Suites to search (`None`: all of `SUITES`)
                )->list:
-    "Arms that several suites' stores hold as the same runs (spec and seed alike, label aside): [[(suite, label)]]"
-    import json
+    "Arms that several suites' stores hold as the same runs (spec and seeds alike, label aside): [[(suite, label)]]"
+    import json, warnings
     from dataclasses import asdict, replace
     got = {}
-    for nm in names or SUITES:
+    for nm in (SUITES if names is None else names):
         st = suite_store(nm, scale, out)
         if not Path(st.path).exists(): continue
         arms = {}
         for r in st.records(warn=False):
-            key = json.dumps(asdict(replace(spec_of(r), label='')), sort_keys=True, default=str)
+            try: key = json.dumps(asdict(replace(spec_of(r), label='')), sort_keys=True, default=str)
+            except (TypeError, ValueError) as e:   # a record of another RunSpec version: say so, go on
+                warnings.warn(f"{st.path.name}: record {r['run_id']} skipped: {e}"); continue
             arms.setdefault(r['label'], set()).add(key)
         for lab,specs in arms.items(): got.setdefault(frozenset(specs), []).append((nm, lab))
-    return [v for v in got.values() if len(v) > 1]
+    return [v for v in got.values() if len({s for s,_ in v}) > 1]   # an arm needs all its seeds alike to match

@@ -20,8 +20,8 @@ def test_missing_archive_one_line(tmp_path):
 
 @pytest.mark.slow
 def test_paper_scale_dry_run(archives, tmp_path):
-    ("GPU readiness, checked on a CPU: the paper-scale Table 1 suite end to end, a few iterations of each run (slow: "
-     "the default suite runs the same dry run inside `bench/gpu_slice.sh --dry-run`, tests/test_bench.py)")
+    ("GPU readiness, checked on a CPU: the paper-scale Table 1 suite end to end through the CLI, a few iterations of each "
+     "run (slow: the default suite dry-runs the same suite in process, in `bench/gpu_slice.sh --dry-run`, test_bench.py)")
     r = subprocess.run([SUPERCONV, 'run', 'table1', '--scale', 'paper', '--seeds', '1', '--dry-run', '--device', 'cpu', '--quiet', '--out', str(tmp_path)],
                        capture_output=True, text=True)
     assert r.returncode == 0, r.stderr[-2000:]

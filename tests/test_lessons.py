@@ -26,20 +26,23 @@ def test_saved_outputs_are_clean():
     assert not bad, bad
 
 def test_docs_build_runs_only_imports_and_exports():
-    ("Rendering a library page, nbdev runs its exports, `show_doc`s and every cell holding an import, in a kernel of its "
-     "own: an import cell that also computes runs without the cells it needs (the CI failure of 2026-12-02)")
+    ("Rendering a library page, nbdev runs its exports, `show_doc`s and every cell holding an import, in a kernel of "
+     "its own: an import cell that also computes runs without the cells it needs (the CI failure of 2026-12-02)")
     import ast, warnings
     from nbdev.process import NBProcessor
     from nbdev.processors import _do_eval, add_show_docs
-    shown = lambda t: isinstance(t, ast.Expr) and isinstance(t.value, ast.Call) and getattr(t.value.func, 'id', '') == 'show_doc'
+    shown = lambda t: (isinstance(t, ast.Expr) and isinstance(t.value, ast.Call)
+                       and getattr(t.value.func, 'id', '') == 'show_doc')
     bad = []
     with warnings.catch_warnings():
         warnings.simplefilter('ignore')
         for nb in sorted(ROOT.glob('nbs/*.ipynb')):
             p = NBProcessor(nb, procs=[add_show_docs]); p.process()
-            if not p.nb.has_docs_: continue   # nbdev executes nothing in a page with no export and no show_doc
+            fm = getattr(p.nb, 'frontmatter_', {}) or {}
+            if not p.nb.has_docs_ or str(fm.get('skip_showdoc', '')).lower() == 'true': continue   # nbdev runs none
             for c in p.nb.cells:
-                if c.cell_type != 'code' or not _do_eval(c) or c.directives_.keys() & {'export', 'exports', 'exporti'}: continue
+                own = {'export', 'exports', 'exporti', 'exec_doc'}   # cells meant to run at doc build
+                if c.cell_type != 'code' or not _do_eval(c) or c.directives_.keys() & own: continue
                 if not all(isinstance(t, (ast.Import, ast.ImportFrom)) or shown(t) for t in c.parsed_()):
                     bad.append(f"{nb.name} cell {c.idx_}: {c.source[:60]!r}")
     assert not bad, bad
