@@ -270,15 +270,14 @@ def ablation_claims(out=None # The folder of result stores (`results_dir`)
 def twin_cells(names:list|None=None # Ablations to search (`None`: all of `ABLATIONS`)
               )->list:
     "[(n_train, n_iter, [(ablation, family), …])]: cells that run one setting (run, LR grid) in more than one map"
-    import json
-    from dataclasses import asdict, replace
+    from dataclasses import replace
     got = {}
     for nm in (ABLATIONS if names is None else names):
         m = ABLATIONS[nm][0]
         for f,n,b in m.cells:   # later budgets' grids follow the earlier choices: the whole budget ladder is in the key
-            key = dict(asdict(replace(m.spec(f, n, b), label='')), grid=m.schedules[f]['grid'], div=m.div,
-                       budgets=m.budgets(f, n), max_widen=m.max_widen)
-            got.setdefault(json.dumps(key, sort_keys=True, default=str), []).append((nm, f, n, b))
+            key = (replace(m.spec(f, n, b), label='').run_id, tuple(m.schedules[f]['grid']), m.div, m.budgets(f, n),
+                   m.max_widen)
+            got.setdefault(key, []).append((nm, f, n, b))
     return [(v[0][2], v[0][3], [(nm, f) for nm,f,*_ in v]) for v in got.values() if len({x[0] for x in v}) > 1]
 
 # %% ../nbs/07d_ablations.ipynb #a0fb8d19

@@ -379,15 +379,15 @@ def shared_arms(scale:str='cpu', out=None,
                 names:list|None=None # Suites to search (`None`: all of `SUITES`)
                )->list:
     "Arms that several suites' stores hold as the same runs (spec and seeds alike, label aside): [[(suite, label)]]"
-    import json, warnings
-    from dataclasses import asdict, replace
+    import warnings
+    from dataclasses import replace
     got = {}
     for nm in (SUITES if names is None else names):
         st = suite_store(nm, scale, out)
         if not Path(st.path).exists(): continue
         arms = {}
         for r in st.records(warn=False):
-            try: key = json.dumps(asdict(replace(spec_of(r), label='')), sort_keys=True, default=str)
+            try: key = replace(spec_of(r), label='').run_id   # the run's hash, its label aside
             except (TypeError, ValueError) as e:   # a record of another RunSpec version: say so, go on
                 warnings.warn(f"{st.path.name}: record {r['run_id']} skipped: {e}"); continue
             arms.setdefault(r['label'], set()).add(key)
