@@ -112,8 +112,9 @@ def claims_table(claims:list, tab, m:RegimeMap|None=None):
 def claim_line(r)->str:
     "A row of `claims_table` as one line: ours ± se (once its cells have finished), the paper's effect, the verdict"
     paper = f"the paper {r.paper:+.1f}" if np.isfinite(r.paper) else "the paper: a direction, no number"
-    se = f" ± {r.se:.1f}" if np.isfinite(r.se) else " (one seed a side)"
-    ours = f"ours {r.ours:+.1f}{se}, " if np.isfinite(r.ours) else ''
+    d = 2 if np.isfinite(r.se) and r.se < 0.05 else 1
+    se = f" ± {r.se:.{d}f}" if np.isfinite(r.se) else " (one seed a side)"
+    ours = f"ours {r.ours:+.{d}f}{se}, " if np.isfinite(r.ours) else ''
     return f"{r.claim}: {ours}{paper}; verdict: {r.verdict}"
 
 # %% ../nbs/07d_ablations.ipynb #ce1e5554
