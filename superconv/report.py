@@ -140,9 +140,9 @@ def sweep_gaps(curves:dict, fast:str='1cycle', slow:str='step')->dict:
     if fast not in curves or slow not in curves: return {}
     return {x: float(np.mean(curves[fast][x]) - np.mean(curves[slow][x])) for x in curves[fast] if x in curves[slow]}
 
-def mean_diff(a:list, b:list)->tuple:
-    "(mean of `a` − mean of `b`, standard error of that difference) in points, for fractions; NaN below 2 values each"
-    a,b = np.array(a, dtype=float)*100, np.array(b, dtype=float)*100
+def mean_diff(a:list, b:list, scale:float=100.)->tuple:
+    "(mean of `a` − mean of `b`, standard error of that difference) × `scale` (points, for fractions); NaN below 2 each"
+    a,b = np.array(a, dtype=float)*scale, np.array(b, dtype=float)*scale
     se = float(np.sqrt(a.var(ddof=1)/len(a) + b.var(ddof=1)/len(b))) if len(a) > 1 and len(b) > 1 else float('nan')
     return float(a.mean() - b.mean()), se
 
@@ -211,14 +211,14 @@ def is_budget(s:str)->bool:
     "Whether a label's last part names a budget (`400`, `2.5k`)"
     return s.isdigit() or (s[-1:] == 'k' and s[:-1].replace('.', '', 1).isdigit())
 
-def budget_curves(records:list)->dict:
+def budget_curves(records:list, recalibrated:bool=False)->dict:
     "{family: {iterations: [final test accuracies over seeds]}} for runs labelled `family-iterations` (`step-400`)"
     recs = [r for r in records if is_budget(r['label'].rpartition('-')[2])]
-    return sweep_curves(recs, 'n_iter', family=lambda r: r['label'].rpartition('-')[0])
+    return sweep_curves(recs, 'n_iter', family=lambda r: r['label'].rpartition('-')[0], recalibrated=recalibrated)
 
-def budget_gaps(records:list, fast:str='1cycle', slow:str='step')->dict:
+def budget_gaps(records:list, fast:str='1cycle', slow:str='step', recalibrated:bool=False)->dict:
     "{iterations: mean accuracy of `fast` − mean of `slow`} at every budget both families ran"
-    return sweep_gaps(budget_curves(records), fast, slow)
+    return sweep_gaps(budget_curves(records, recalibrated), fast, slow)
 
 # %% ../nbs/06a_report.ipynb #327ffe4c
 def headline(records:list, fast:str='1cycle', slow:str='step', paper_fraction:float|None=1/8)->dict|None:
