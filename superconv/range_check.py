@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 import numpy as np
 import torch
+import matplotlib.pyplot as plt
+from matplotlib.ticker import LogLocator, NullFormatter
 from fastcore.all import *
 from fastai.callback.schedule import valley, steep
 from .store import ResultStore
@@ -19,8 +21,8 @@ from .regime import RegimeMap, REGIMES, run_map, map_table, primary_acc, equal_b
 from pathlib import Path
 
 # %% auto #0
-__all__ = ['RULES', 'RANGE_CHECKS', 'RangeCheck', 'loss_rule_lr', 'run_range_check', 'range_check_table', 'budget_rule',
-           'lr_for_budget', 'verdict_confusion', 'range_check_report']
+__all__ = ['RULES', 'MARKERS', 'RANGE_CHECKS', 'RangeCheck', 'loss_rule_lr', 'run_range_check', 'range_check_table',
+           'plot_range_check', 'budget_rule', 'lr_for_budget', 'verdict_confusion', 'range_check_report']
 
 # %% ../nbs/07e_range_check.ipynb #b6641e56
 @dataclass
@@ -94,6 +96,27 @@ def range_check_table(rc:RangeCheck, store:ResultStore, map_store:ResultStore):
             row[k] = sg[k] or np.nan; row[f'lost_{k}'] = row['acc_tuned'] - acc(sg[k]) if sg[k] else np.nan
         rows.append(row)
     return pd.DataFrame(rows)
+
+# %% ../nbs/07e_range_check.ipynb #8e5e5d92
+MARKERS = dict(band=('o', 'C0'), valley=('v', 'C1'), steep=('s', 'C2'))
+
+def plot_range_check(tab, end_lr:float|None=None, figsize=(10, 6)):
+    "Per cell: the band's interval, the tuned LR (star), each rule's suggestion; below, the accuracy each rule lost"
+    fig,(ax,bx) = plt.subplots(2, 1, figsize=figsize, sharex=True, height_ratios=(3, 2))
+    x = np.arange(len(tab)); end = end_lr or float(tab.hi.max())
+    for i,r in enumerate(tab.itertuples()):
+        ax.plot([i, i], [r.lo, r.hi if r.bracketed else end], color='C0', lw=6, alpha=0.3, solid_capstyle='butt',
+                ls='-' if r.bracketed else ':', label='band interval' if i == 0 else None)
+    ax.plot(x, tab.tuned, '*', color='k', ms=12, label='tuned lr_max')
+    for k,(m,c) in MARKERS.items():
+        ax.plot(x, tab[k], m, color=c, ms=7, mfc='none', mew=1.5, label=k)
+        bx.plot(x, tab[f'lost_{k}'], m, color=c, ms=7, mfc='none', mew=1.5, label=k)
+    ax.set_yscale('log'); ax.yaxis.set_major_locator(LogLocator(subs=(1., 2., 5.)))
+    ax.yaxis.set_major_formatter('{x:g}'); ax.yaxis.set_minor_formatter(NullFormatter())
+    ax.set_ylabel('peak LR'); ax.legend(fontsize=8, ncol=5, loc='lower right')
+    bx.axhline(0, color='k', lw=0.8); bx.set_ylabel('accuracy lost, points')
+    bx.set_xticks(x, [f'{n:,} img\n{b} it' for n,b in zip(tab.n_train, tab.n_iter)], fontsize=8)
+    fig.tight_layout(); return fig
 
 # %% ../nbs/07e_range_check.ipynb #935c3657
 def budget_rule(tab, rule:str='band')->dict:
