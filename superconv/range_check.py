@@ -22,7 +22,8 @@ from pathlib import Path
 
 # %% auto #0
 __all__ = ['RULES', 'MARKERS', 'RANGE_CHECKS', 'RangeCheck', 'loss_rule_lr', 'run_range_check', 'range_check_table',
-           'plot_range_check', 'budget_rule', 'lr_for_budget', 'verdict_confusion', 'range_check_report']
+           'plot_range_check', 'budget_rule', 'lr_for_budget', 'verdict_confusion', 'range_check_summary',
+           'range_check_report']
 
 # %% ../nbs/07e_range_check.ipynb #b6641e56
 @dataclass
@@ -137,7 +138,7 @@ def lr_for_budget(result:LRRangeResult|RangeBand, budget:int, c:float=1.)->float
 
 # %% ../nbs/07e_range_check.ipynb #2f5a99f5
 def verdict_confusion(rc:RangeCheck, store:ResultStore, map_store:ResultStore, base:str='step')->dict:
-    "2×2 counts of the range test's 'likely' against 1cycle winning the cell (gap > 2 se), its accuracy and the trivial"
+    "2×2 counts of the range test's 'likely' against 1cycle winning the cell (gap > 2 se); its accuracy, the trivial's"
     tab = map_table(rc.m, map_store); gaps = equal_budget_gaps(rc.m, tab, rc.family, base)
     by_id,cm = {r['run_id']: r for r in store.records(warn=False)},{}
     for (n,b),(g,se) in gaps.items():
@@ -150,22 +151,35 @@ def verdict_confusion(rc:RangeCheck, store:ResultStore, map_store:ResultStore, b
                 trivial=max(won, n - won)/n if n else np.nan)
 
 # %% ../nbs/07e_range_check.ipynb #199270b6
-def range_check_report(rc:RangeCheck, store:ResultStore, map_store:ResultStore)->str:
-    "The check as text: the table, coverage, accuracy lost per rule, the fitted budget rule, the verdict's confusion"
+def range_check_summary(tab)->dict:
+    "From `range_check_table`: cells bracketed, covered; per rule: cells answered, accuracy lost (median, worst)"
+    s = dict(cells=len(tab), bracketed=int(tab.bracketed.sum()), covered=int(tab.covered.sum()),
+             rising=int(tab.rising.sum()))
+    for k in RULES:
+        v = tab[f'lost_{k}'].dropna()
+        s[k] = dict(answered=len(v), median=float(v.median()) if len(v) else np.nan,
+                    worst=float(v.max()) if len(v) else np.nan)
+    return s
+
+def range_check_report(rc:RangeCheck, store:ResultStore, map_store:ResultStore, table:bool=True)->str:
+    "The check as text: the table (`table`), coverage, accuracy lost per rule, budget rules, the verdict's confusion"
     tab = range_check_table(rc, store, map_store)
     if not len(tab): return f"{store.path}: no cell's range tests are stored yet"
+    s = range_check_summary(tab)
     lines = [f"Range tests as long as each budget of the {rc.m.name!r} map, {rc.k} seeds each, LR 0 → {rc.end_lr:g}; "
-             f"suggestions against the LRs the map tuned for {rc.family}:", tab.to_string(index=False,
-             float_format=lambda v: f'{v:.3g}'), '',
-             f"Coverage: the tuned LR inside the band's interval in {int(tab.covered.sum())} of {len(tab)} cells "
-             f"({int(tab.bracketed.sum())} bracketed, {int(tab.rising.sum())} still rising at the end)"]
+             f"suggestions against the LRs the map tuned for {rc.family}:"]
+    if table: lines += [tab.to_string(index=False, float_format=lambda v: f'{v:.3g}'), '']
+    lines.append(f"Coverage: the tuned LR inside the band's interval in {s['covered']} of {s['cells']} cells "
+                 f"({s['bracketed']} bracketed, {s['rising']} still rising at the end)")
     for k in RULES:
-        ok = tab[f'lost_{k}'].dropna()
-        lines.append(f"{k}: answered in {len(ok)} of {len(tab)} cells; accuracy lost at its suggestion, median "
-                     f"{ok.median():+.1f} points (worst {ok.max():+.1f})" if len(ok) else f"{k}: never answered")
-    br = budget_rule(tab)
-    if br['n']: lines.append(f"Budget rule: tuned lr_max ≈ {br['c']:.2g} × the band's suggestion (over {br['n']} "
-                             f"cells; the ratio ranged {br['spread'][0]:.2g}–{br['spread'][1]:.2g})")
+        a = s[k]
+        lines.append(f"{k}: answered in {a['answered']} of {s['cells']} cells; accuracy lost at its suggestion, median "
+                     f"{a['median']:+.1f} points (worst {a['worst']:+.1f})" if a['answered'] else
+                     f"{k}: never answered")
+    for k in RULES:
+        br = budget_rule(tab, k)
+        if br['n']: lines.append(f"Budget rule: tuned lr_max ≈ {br['c']:.2g} × {k}'s suggestion (over {br['n']} "
+                                 f"cells; the ratio ranged {br['spread'][0]:.2g}–{br['spread'][1]:.2g})")
     v = verdict_confusion(rc, store, map_store)
     if v['n']: lines.append(f"'Super-convergence likely' against 1cycle winning the cell: {v['counts']}; right in "
                             f"{v['accuracy']:.0%} of {v['n']} cells, the trivial rule in {v['trivial']:.0%}")

@@ -19,7 +19,7 @@ from .tuning import tune_lr, trial_spec, check_grid, round_lr, TuneResult
 
 # %% auto #0
 __all__ = ['REGIMES', 'MAP_COLUMNS', 'RegimeMap', 'run_map', 'seeds_wanted', 'run_costs', 'timed_runs', 'primary_acc',
-           'cell_runs', 'map_table', 'sc_fraction', 'frac_text', 'fraction_text', 'cell_of', 'contrast',
+           'cell_runs', 'map_table', 'trials_text', 'sc_fraction', 'frac_text', 'fraction_text', 'cell_of', 'contrast',
            'equal_budget_gaps', 'best_gains', 'best_curves', 'data_size_claim', 'data_size_text', 'plot_map',
            'map_report']
 
@@ -214,6 +214,16 @@ def map_table(m:RegimeMap, store:ResultStore, tuned:dict|None=None):
                          diverged=sum(r['status'] != 'ok' for r in rs)))
     return pd.DataFrame(rows)
 
+# %% ../nbs/07a_regime.ipynb #3ea90882
+def trials_text(tab)->str:
+    "The tuning trials per cell in a map's table (`map_table`): the common count, and the cells a widening added to"
+    base,more = int(tab.trials.min()),tab[tab.trials > tab.trials.min()]
+    s = f"{base} tuning trials a cell for every arm"
+    if not len(more): return s + "; no grid was widened"
+    size = lambda r: f' ({r.n_train:,} images)' if tab.n_train.nunique() > 1 else ''
+    cells = ', '.join(f"{r.family} at {r.n_iter:,} iterations{size(r)}: {r.trials}" for r in more.itertuples())
+    return s + f"; widened (a best LR on the grid's edge) in {len(more)} of {len(tab)} cells: {cells}"
+
 # %% ../nbs/07a_regime.ipynb #2f569fc5
 def _first_match(accs:dict, fam:str, base:str, fam_budgets, base_budgets)->tuple:
     "(base's best budget, fewest budget where fam's mean reaches base's best mean, or None)"
@@ -289,13 +299,14 @@ def cell_of(tab, family:str, n_iter:int|None=None, n_train:int|None=None,
 
 # %% ../nbs/07a_regime.ipynb #c0540d22
 def contrast(tab, a:str, b:str, # Two families of a map's table (`map_table`)
-             n_iter:int|None=None, # The budget both are read at (`None`: each at its best cell)
+             n_iter:int|tuple|None=None, # The budget both are read at, or `(a's, b's)`; `None`: each at its best cell
              n_train:int|None=None,
              m:RegimeMap|None=None # The map: with it, a best cell waits until the family's budgets have finished
             )->tuple:
     "`a` − `b` in points (mean test accuracy over seeds) and the standard error of the difference"
     bud = lambda f: None if m is None else m.family_budgets(f, n_train)
-    x,y = (cell_of(tab, f, n_iter, n_train, bud(f)) for f in (a, b))
+    its = n_iter if isinstance(n_iter, tuple) else (n_iter, n_iter)
+    x,y = (cell_of(tab, f, i, n_train, bud(f)) for f,i in zip((a, b), its))
     return float(x.acc - y.acc), float(np.hypot(x.se, y.se))
 
 # %% ../nbs/07a_regime.ipynb #84be106a
