@@ -276,7 +276,8 @@ def _report(a):
     from superconv.suites import SUITES
     from superconv.report import report_suite
     if a.suite not in SUITES:   # a regime map by name: `superconv report arena` is `superconv map arena --report`
-        return _map(argparse.Namespace(name=a.suite, out=a.out, report=True, no_plots=a.no_plots, device=None))
+        return _map(argparse.Namespace(name=a.suite, out=a.out, report=True, no_plots=a.no_plots, device=None,
+                                       workers=None, ray=None))
     print(report_suite(a.suite, a.scale, a.out, plots=not a.no_plots))
 
 def _add_report(sub, common):
