@@ -110,7 +110,7 @@ def arena_report(m:RegimeMap, store:ResultStore, plot_to=None)->str:
     "The arena as text: cells, verdict per budget, ranks and tuning cost, the baseline's plateau; writes the figure"
     tuned = run_map(m, store, train=False)   # the tuning replayed once, for the table and the fraction
     tab,cells = map_table(m, store, tuned),cell_runs(m, store, tuned)
-    if not len(tab): return f"{store.path}: no cell of the {m.name!r} arena is finished yet"
+    if not len(tab): return f"{store.path}: no cell of the arena {m.name!r} is finished yet"
     at = arena_table(m, tab=tab)
     cols = ['family', 'n_iter', 'lr', 'trials', 'seeds', 'acc', 'se', 'acc_running', 'bn_lag']
     done = int((tab.seeds >= m.seeds).sum())
