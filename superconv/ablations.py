@@ -19,8 +19,8 @@ from .experiments import recorded_threads
 
 # %% auto #0
 __all__ = ['SCHEDULE_FAMILIES', 'ABLATIONS', 'MNIST_MAP', 'setting_family', 'ablation_map', 'Claim', 'claim_effect',
-           'claims_table', 'claim_line', 'claim_pairs', 'add_ablation', 'plot_ablation', 'ablation_report',
-           'ablation_claims', 'twin_cells', 'twin_table']
+           'claims_table', 'claim_line', 'style_claims', 'claim_pairs', 'add_ablation', 'plot_ablation',
+           'ablation_report', 'ablation_claims', 'twin_cells', 'twin_table']
 
 # %% ../nbs/07d_ablations.ipynb #d733b1d1
 SCHEDULE_FAMILIES = {'1cycle': dict(schedule='paper_1cycle', grid=CPU_GRID['paper_1cycle']),
@@ -116,6 +116,13 @@ def claim_line(r)->str:
     se = f" ± {r.se:.{d}f}" if np.isfinite(r.se) else " (one seed a side)"
     ours = f"ours {r.ours:+.{d}f}{se}, " if np.isfinite(r.ours) else ''
     return f"{r.claim}: {ours}{paper}; verdict: {r.verdict}"
+
+# %% ../nbs/07d_ablations.ipynb #3bf039c0
+def style_claims(ct, digits:int|None=None):
+    "`claims_table` styled for display: signed effects with `digits` decimals (`None`: 2 where every se < 0.05, else 1)"
+    d = digits if digits is not None else 2 if len(ct) and (ct.se < 0.05).all() else 1
+    fmt = {'ours': f'{{:+.{d}f}}', 'se': f'{{:.{d}f}}', 'paper': '{:+.1f}'}
+    return ct.style.format(fmt, na_rep='—').hide(axis='index')
 
 # %% ../nbs/07d_ablations.ipynb #ce1e5554
 ABLATIONS = {}
