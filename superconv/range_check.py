@@ -22,8 +22,8 @@ from pathlib import Path
 
 # %% auto #0
 __all__ = ['RULES', 'MARKERS', 'RANGE_CHECKS', 'RangeCheck', 'loss_rule_lr', 'run_range_check', 'range_check_table',
-           'plot_range_check', 'budget_rule', 'lr_for_budget', 'verdict_confusion', 'range_check_summary',
-           'range_check_report']
+           'plot_range_check', 'budget_rule', 'lr_for_budget', 'rule_holdout', 'verdict_cells', 'verdict_confusion',
+           'verdict_refit', 'range_check_summary', 'range_check_report']
 
 # %% ../nbs/07e_range_check.ipynb #b6641e56
 @dataclass
@@ -136,19 +136,48 @@ def lr_for_budget(result:LRRangeResult|RangeBand, budget:int, c:float=1.)->float
     band = range_band([result]) if isinstance(result, LRRangeResult) else result
     return None if band.lr_max is None else c*band.lr_max
 
+# %% ../nbs/07e_range_check.ipynb #6e17e548
+def rule_holdout(tab, rule:str='band', tol:float=2.)->dict:
+    "Leave-one-out score of `budget_rule`: cells where c (fitted without the cell) × the suggestion is within `tol`×"
+    r = np.log(tab.tuned.astype(float)/tab[rule].astype(float)).replace([np.inf, -np.inf], np.nan).dropna()
+    if len(r) < 2: return dict(rule=rule, n=len(r), hits=0, tol=tol, worst=np.nan)
+    err = np.array([abs(r.iloc[i] - np.median(np.delete(r.values, i))) for i in range(len(r))])
+    hits = int((err <= np.log(tol) + 1e-9).sum())
+    return dict(rule=rule, n=len(r), hits=hits, tol=tol, worst=float(np.exp(err.max())))
+
 # %% ../nbs/07e_range_check.ipynb #2f5a99f5
-def verdict_confusion(rc:RangeCheck, store:ResultStore, map_store:ResultStore, base:str='step')->dict:
-    "2×2 counts of the range test's 'likely' against 1cycle winning the cell (gap > 2 se); its accuracy, the trivial's"
+def verdict_cells(rc:RangeCheck, store:ResultStore, map_store:ResultStore, base:str='step')->list:
+    "Per cell with a range test: (share of its peak accuracy kept at the end, 0 if diverged; 1cycle won: gap > 2 se)"
     tab = map_table(rc.m, map_store); gaps = equal_budget_gaps(rc.m, tab, rc.family, base)
-    by_id,cm = {r['run_id']: r for r in store.records(warn=False)},{}
+    by_id,out = {r['run_id']: r for r in store.records(warn=False)},[]
     for (n,b),(g,se) in gaps.items():
         r = by_id.get(rc.range_spec(n, b).run_id)
         if r is None: continue
-        key = (bool(LRRangeResult.from_dict(r['range']).super_convergence_likely()), bool(g > 2*se))
-        cm[key] = cm.get(key, 0) + 1
+        res = LRRangeResult.from_dict(r['range'])
+        reached = not res.diverged and res.val_iters[-1] >= res.num_it
+        out.append((res.val_accs[-1]/res.peak[1] if reached else 0., bool(g > 2*se)))
+    return out
+
+def verdict_confusion(rc:RangeCheck, store:ResultStore, map_store:ResultStore, base:str='step', keep:float=0.8)->dict:
+    "2×2 counts of the range test's 'likely' against 1cycle winning the cell (gap > 2 se); its accuracy, the trivial's"
+    cm = {}
+    for kept,won in verdict_cells(rc, store, map_store, base):
+        cm[(kept >= keep, won)] = cm.get((kept >= keep, won), 0) + 1
     n = sum(cm.values()); won = sum(v for (l,w),v in cm.items() if w)
     return dict(counts=cm, n=n, accuracy=(cm.get((True, True), 0) + cm.get((False, False), 0))/n if n else np.nan,
                 trivial=max(won, n - won)/n if n else np.nan)
+
+# %% ../nbs/07e_range_check.ipynb #b15acd0a
+def verdict_refit(cells:list, keeps=tuple(np.round(np.arange(0.5, 1.001, 0.05), 2)))->dict:
+    "Fit the verdict's `keep` on `verdict_cells`; leave-one-out accuracy of the fitted rule and of the trivial one"
+    kept,won = np.array([c[0] for c in cells]),np.array([c[1] for c in cells])
+    acc = lambda k, idx: float(np.mean((kept[idx] >= k) == won[idx]))
+    fit = lambda idx: max(keeps, key=lambda k: (acc(k, idx), -abs(k - 0.8)))   # ties: nearest the paper's 0.8
+    n = len(cells); idx = np.arange(n)
+    if n < 2: return dict(n=n, keep=np.nan, in_sample=np.nan, loo=np.nan, trivial_loo=np.nan)
+    loo = np.mean([(kept[i] >= fit(idx != i)) == won[i] for i in idx])
+    triv = np.mean([won[i] == (won[idx != i].mean() >= 0.5) for i in idx])
+    k = fit(idx); return dict(n=n, keep=float(k), in_sample=acc(k, idx), loo=float(loo), trivial_loo=float(triv))
 
 # %% ../nbs/07e_range_check.ipynb #199270b6
 def range_check_summary(tab)->dict:
@@ -177,12 +206,15 @@ def range_check_report(rc:RangeCheck, store:ResultStore, map_store:ResultStore, 
                      f"{a['median']:+.1f} points (worst {a['worst']:+.1f})" if a['answered'] else
                      f"{k}: never answered")
     for k in RULES:
-        br = budget_rule(tab, k)
+        br,h = budget_rule(tab, k),rule_holdout(tab, k)
         if br['n']: lines.append(f"Budget rule: tuned lr_max ≈ {br['c']:.2g} × {k}'s suggestion (over {br['n']} "
-                                 f"cells; the ratio ranged {br['spread'][0]:.2g}–{br['spread'][1]:.2g})")
-    v = verdict_confusion(rc, store, map_store)
+                                 f"cells; the ratio ranged {br['spread'][0]:.2g}–{br['spread'][1]:.2g}); fitted "
+                                 f"without the cell, within {h['tol']:g}× of the tuned LR in {h['hits']} of {h['n']}")
+    v,f = verdict_confusion(rc, store, map_store),verdict_refit(verdict_cells(rc, store, map_store))
     if v['n']: lines.append(f"'Super-convergence likely' against 1cycle winning the cell: {v['counts']}; right in "
                             f"{v['accuracy']:.0%} of {v['n']} cells, the trivial rule in {v['trivial']:.0%}")
+    if f['n'] > 1: lines.append(f"Re-fitted (keep {f['keep']:g} of the peak): right in {f['in_sample']:.0%} in sample, "
+                                f"{f['loo']:.0%} left out; the trivial rule left out {f['trivial_loo']:.0%}")
     return '\n'.join(lines)
 
 # %% ../nbs/07e_range_check.ipynb #cedee7d2
