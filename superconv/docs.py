@@ -341,7 +341,7 @@ def _evidence(nb:dict)->str:
     return '\n'.join(seen)
 
 def untraced_figures(path:str|Path)->list:
-    "(cell id, figure) of each percentage, ± figure or points difference in the prose that no output or hidden cell holds"
+    "(cell id, figure) of each percentage, ± figure or points difference in the prose no output or hidden cell holds"
     nb = json.loads(Path(path).read_text()); seen = _evidence(nb)
     figs = [(c['id'], m[1] or m[2]) for c in nb['cells'] if c['cell_type'] == 'markdown'
             for m in _FIGURE.finditer(''.join(c['source']))]
