@@ -114,14 +114,15 @@ def claim_line(r)->str:
     paper = f"the paper {r.paper:+.1f}" if np.isfinite(r.paper) else "the paper: a direction, no number"
     d = 2 if np.isfinite(r.se) and r.se < 0.05 else 1
     se = f" ± {r.se:.{d}f}" if np.isfinite(r.se) else " (one seed a side)"
-    ours = f"ours {r.ours:+.{d}f}{se}, " if np.isfinite(r.ours) else ''
+    ours = f"ours {round(r.ours, d) + 0.:+.{d}f}{se}, " if np.isfinite(r.ours) else ''   # + 0.: no "-0.0"
     return f"{r.claim}: {ours}{paper}; verdict: {r.verdict}"
 
 # %% ../nbs/07d_ablations.ipynb #3bf039c0
 def style_claims(ct, digits:int|None=None):
     "`claims_table` styled for display: signed effects with `digits` decimals (`None`: 2 where every se < 0.05, else 1)"
     d = digits if digits is not None else 2 if len(ct) and (ct.se < 0.05).all() else 1
-    fmt = {'ours': f'{{:+.{d}f}}', 'se': f'{{:.{d}f}}', 'paper': '{:+.1f}'}
+    signed = lambda k: lambda v: f'{round(v, k) + 0.:+.{k}f}'   # + 0.: no "-0.0"
+    fmt = {'ours': signed(d), 'se': f'{{:.{d}f}}', 'paper': signed(1)}
     return ct.style.format(fmt, na_rep='—').hide(axis='index')
 
 # %% ../nbs/07d_ablations.ipynb #ce1e5554
