@@ -14,7 +14,17 @@ from .spec import CPU_MAP, CPU_GRID
 from .regime import RegimeMap, REGIMES, run_map, map_table, cell_runs, sc_fraction, fraction_text
 
 # %% auto #0
-__all__ = ['ARENA', 'arena_table', 'arena_ranks', 'arena_verdicts', 'arena_text', 'plot_arena', 'arena_report']
+__all__ = ['EVIDENCE', 'ARENA', 'arena_table', 'arena_ranks', 'arena_verdicts', 'arena_text', 'plot_arena', 'arena_report']
+
+# %% ../nbs/07c_arena.ipynb #417f3173
+EVIDENCE = [  # what each source reports, in its own terms; `value` in % where it is a share
+    dict(source='REX (Chen et al.)', arxiv='2107.04197', finding='OneCycle ranked first', value=13, of='82 settings'),
+    dict(source='REX (Chen et al.)', arxiv='2107.04197', finding='linear decay in the top three', value=70,
+         of='82 settings'),
+    dict(source='Straight to Zero', arxiv='2502.15938', finding='linear decay to zero beats cosine'),
+    dict(source='Hägele et al.', arxiv='2405.18392', finding='WSD with a short cool-down matches cosine'),
+    dict(source='Defazio et al.', arxiv='2405.15682', finding="schedule-free won AlgoPerf 2024's self-tuning track"),
+    dict(source='airbench (Jordan)', arxiv='2404.00498', finding='record CIFAR-10 runs: a triangle, momentum fixed')]
 
 # %% ../nbs/07c_arena.ipynb #7626ce59
 ARENA = RegimeMap('arena',
@@ -38,17 +48,19 @@ def arena_table(m:RegimeMap, store:ResultStore|None=None, z:float=2.,
                 tab=None # `map_table(m, store)`, if already at hand
                ):
     "One row per budget and schedule at the budgets every schedule runs: mean, rank, gap to the best ± se, tie, cost"
+    # `complete`: every schedule tuned and run with all its seeds at that budget, so its ranks will not move
     import pandas as pd
     tab = map_table(m, store) if tab is None else tab
     rows = []
     for (n,b),t in tab.groupby(['n_train', 'n_iter']):
         if b not in m.sizes[n]: continue   # a `longer` budget: one schedule only
         t = t.sort_values('acc', ascending=False); top = t.iloc[0]
+        done = len(t) == len(m.schedules) and bool((t.seeds >= m.seeds).all())
         for rank,r in enumerate(t.itertuples(), 1):
             gap,se = top.acc-r.acc,float(np.hypot(top.se, r.se))
             rows.append(dict(n_train=n, n_iter=b, family=r.family, acc=r.acc, se=r.se, seeds=r.seeds, lr=r.lr,
                              rank=rank, gap=gap, gap_se=se, tied=bool(rank == 1 or gap < z*se), trials=r.trials,
-                             iters=(r.trials+r.seeds-1)*b, complete=len(t) == len(m.schedules)))
+                             iters=(r.trials+r.seeds-1)*b, complete=done))
     return pd.DataFrame(rows)
 
 # %% ../nbs/07c_arena.ipynb #a5596d04

@@ -8,6 +8,7 @@ Docs: https://superconv.github.io/superconv/range_check.html.md"""
 from __future__ import annotations
 from dataclasses import dataclass, replace
 import numpy as np
+import pandas as pd
 import torch
 import matplotlib.pyplot as plt
 from matplotlib.ticker import LogLocator, NullFormatter
@@ -21,9 +22,9 @@ from .regime import RegimeMap, REGIMES, run_map, map_table, primary_acc, equal_b
 from pathlib import Path
 
 # %% auto #0
-__all__ = ['RULES', 'MARKERS', 'RANGE_CHECKS', 'RangeCheck', 'loss_rule_lr', 'run_range_check', 'range_check_table',
+__all__ = ['RULES', 'MARKERS', 'BUDGET_C', 'RANGE_CHECKS', 'RangeCheck', 'loss_rule_lr', 'run_range_check', 'range_check_table',
            'plot_range_check', 'budget_rule', 'lr_for_budget', 'rule_holdout', 'verdict_cells', 'verdict_confusion',
-           'verdict_refit', 'range_check_summary', 'range_check_report']
+           'confusion_frame', 'verdict_refit', 'range_check_summary', 'range_check_report']
 
 # %% ../nbs/07e_range_check.ipynb #b6641e56
 @dataclass
@@ -127,14 +128,25 @@ def budget_rule(tab, rule:str='band')->dict:
     return dict(rule=rule, c=float(np.exp(r.median())), n=len(r),
                 spread=(float(np.exp(r.min())), float(np.exp(r.max()))))
 
-def lr_for_budget(result:LRRangeResult|RangeBand, budget:int, c:float=1.)->float|None:
-    "The suggested lr_max for `budget` iterations: `c` × the interval's middle; refuses a test longer than the budget"
-    n = result.num_it if isinstance(result, LRRangeResult) else None
+# tuned lr_max ≈ c × each rule's suggestion from range tests as long as the budget: the fit on the CPU range check
+# (`results/range-check-cpu.jsonl`, 12 cells of the regime map; asserted against that store at the end of this notebook)
+BUDGET_C = {'band': 0.087, 'valley': 0.25, 'steep': 0.2}
+
+def lr_for_budget(results:LRRangeResult|list|RangeBand, budget:int, rule:str='steep', c:float|None=None)->float|None:
+    "lr_max for `budget` iterations: `c` (default: the fitted `BUDGET_C`) × `rule`'s suggestion from range tests"
+    if rule not in RULES: raise ValueError(f"Unknown rule {rule!r}: one of {', '.join(RULES)}")
+    res = list(results) if isinstance(results, (list, tuple)) else [results]
+    n = max((r.num_it for r in res if isinstance(r, LRRangeResult)), default=None)
     if n is not None and budget < n:
         raise ValueError(f"This range test ran {n:,} iterations; a budget of {budget:,} is shorter than the test "
                          f"asks for: run the range test with num_it <= {budget:,}")
-    band = range_band([result]) if isinstance(result, LRRangeResult) else result
-    return None if band.lr_max is None else c*band.lr_max
+    c = BUDGET_C[rule] if c is None else c
+    if rule == 'band':
+        band = res[0] if isinstance(res[0], RangeBand) else range_band(res)
+        return None if band.lr_max is None else c*band.lr_max
+    if not all(isinstance(r, LRRangeResult) for r in res):
+        raise ValueError(f"{rule!r} reads the range tests' training loss: pass the tests, not a band")
+    return c*loss_rule_lr(res, {'valley': valley, 'steep': steep}[rule])
 
 # %% ../nbs/07e_range_check.ipynb #6e17e548
 def rule_holdout(tab, rule:str='band', tol:float=2.)->dict:
@@ -166,6 +178,13 @@ def verdict_confusion(rc:RangeCheck, store:ResultStore, map_store:ResultStore, b
     n = sum(cm.values()); won = sum(v for (l,w),v in cm.items() if w)
     return dict(counts=cm, n=n, accuracy=(cm.get((True, True), 0) + cm.get((False, False), 0))/n if n else np.nan,
                 trivial=max(won, n - won)/n if n else np.nan)
+
+# %% ../nbs/07e_range_check.ipynb #ee1cb56e
+def confusion_frame(v:dict)->pd.DataFrame:
+    "`verdict_confusion`'s counts as a 2×2 table: the test's reading (rows) against whether 1cycle won (columns)"
+    c = v['counts']
+    return pd.DataFrame([[c.get((l, w), 0) for w in (True, False)] for l in (True, False)],
+                        index=['likely', 'unlikely'], columns=['1cycle won', '1cycle did not win'])
 
 # %% ../nbs/07e_range_check.ipynb #b15acd0a
 def verdict_refit(cells:list, keeps=tuple(np.round(np.arange(0.5, 1.001, 0.05), 2)))->dict:
@@ -211,10 +230,16 @@ def range_check_report(rc:RangeCheck, store:ResultStore, map_store:ResultStore, 
                                  f"cells; the ratio ranged {br['spread'][0]:.2g}–{br['spread'][1]:.2g}); fitted "
                                  f"without the cell, within {h['tol']:g}× of the tuned LR in {h['hits']} of {h['n']}")
     v,f = verdict_confusion(rc, store, map_store),verdict_refit(verdict_cells(rc, store, map_store))
-    if v['n']: lines.append(f"'Super-convergence likely' against 1cycle winning the cell: {v['counts']}; right in "
-                            f"{v['accuracy']:.0%} of {v['n']} cells, the trivial rule in {v['trivial']:.0%}")
+    if v['n']: lines += [f"'Super-convergence likely' against 1cycle winning the cell (gap > 2 se): right in "
+                         f"{v['accuracy']:.0%} of {v['n']} cells, the trivial rule in {v['trivial']:.0%}",
+                         confusion_frame(v).to_string()]
     if f['n'] > 1: lines.append(f"Re-fitted (keep {f['keep']:g} of the peak): right in {f['in_sample']:.0%} in sample, "
                                 f"{f['loo']:.0%} left out; the trivial rule left out {f['trivial_loo']:.0%}")
+    if v['n']:
+        kept = v['accuracy'] > v['trivial'] and f['loo'] > f['trivial_loo']
+        lines.append("As a forecast the verdict is " +
+                     ("kept: it beats the trivial rule, in sample and left out" if kept
+                      else "not kept: it does not beat the trivial rule"))
     return '\n'.join(lines)
 
 # %% ../nbs/07e_range_check.ipynb #cedee7d2
