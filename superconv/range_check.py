@@ -170,10 +170,12 @@ def verdict_cells(rc:RangeCheck, store:ResultStore, map_store:ResultStore, base:
         out.append((res.val_accs[-1]/res.peak[1] if reached else 0., bool(g > 2*se)))
     return out
 
-def verdict_confusion(rc:RangeCheck, store:ResultStore, map_store:ResultStore, base:str='step', keep:float=0.8)->dict:
+def verdict_confusion(rc:RangeCheck, store:ResultStore, map_store:ResultStore, base:str='step', keep:float=0.8,
+                      cells:list|None=None # `verdict_cells(rc, store, map_store, base)`, if already at hand
+                     )->dict:
     "2×2 counts of the range test's 'likely' against 1cycle winning the cell (gap > 2 se); its accuracy, the trivial's"
     cm = {}
-    for kept,won in verdict_cells(rc, store, map_store, base):
+    for kept,won in (verdict_cells(rc, store, map_store, base) if cells is None else cells):
         cm[(kept >= keep, won)] = cm.get((kept >= keep, won), 0) + 1
     n = sum(cm.values()); won = sum(v for (l,w),v in cm.items() if w)
     return dict(counts=cm, n=n, accuracy=(cm.get((True, True), 0) + cm.get((False, False), 0))/n if n else np.nan,
@@ -229,7 +231,8 @@ def range_check_report(rc:RangeCheck, store:ResultStore, map_store:ResultStore, 
         if br['n']: lines.append(f"Budget rule: tuned lr_max ≈ {br['c']:.2g} × {k}'s suggestion (over {br['n']} "
                                  f"cells; the ratio ranged {br['spread'][0]:.2g}–{br['spread'][1]:.2g}); fitted "
                                  f"without the cell, within {h['tol']:g}× of the tuned LR in {h['hits']} of {h['n']}")
-    v,f = verdict_confusion(rc, store, map_store),verdict_refit(verdict_cells(rc, store, map_store))
+    cells = verdict_cells(rc, store, map_store)   # read once for the confusion table and the re-fit
+    v,f = verdict_confusion(rc, store, map_store, cells=cells),verdict_refit(cells)
     if v['n']: lines += [f"'Super-convergence likely' against 1cycle winning the cell (gap > 2 se): right in "
                          f"{v['accuracy']:.0%} of {v['n']} cells, the trivial rule in {v['trivial']:.0%}",
                          confusion_frame(v).to_string()]
