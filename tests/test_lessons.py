@@ -52,17 +52,29 @@ def tree_hashes(*dirs):
     return {str(f.relative_to(ROOT)): hashlib.sha256(f.read_bytes()).hexdigest() for d in dirs for f in sorted(d.rglob('*'))
             if f.is_file()}
 
-def test_every_lesson_runs_all_as_jupyter_does(monkeypatch):
-    """Every lesson top to bottom as JupyterLab's "Run All" runs it (nbclient: nbdev's flags ignored, so `#| slow` and
-    `#| gpu` cells run too), with the committed results, no GPU and `SUPERCONV_QUICK` set: no cell fails, nothing is written"""
+def _run_lesson(f):
+    "Run lesson `f` as `execute_nb` does, outputs not saved: (its wall time in seconds, the error's text or `None`)"
     import time
     from superconv.docs import execute_nb
+    t = time.time()
+    try: execute_nb(f, save=False)
+    except Exception as e: return round(time.time() - t), f"{f.name}: {type(e).__name__}: {e}"
+    return round(time.time() - t), None
+
+def test_every_lesson_runs_all_as_jupyter_does(monkeypatch):
+    """Every lesson top to bottom as JupyterLab's "Run All" runs it (nbclient: nbdev's flags ignored, so `#| slow` and
+    `#| gpu` cells run too), with the committed results, no GPU and `SUPERCONV_QUICK` set: no cell fails, nothing is
+    written. Lessons only read the stores, so they run side by side, one kernel per core (at most four)"""
+    import multiprocessing, os
+    from concurrent.futures import ProcessPoolExecutor
     monkeypatch.setenv('CUDA_VISIBLE_DEVICES', '')
     dirs = ROOT/'results', ROOT/'bench'/'results'
-    before, times = tree_hashes(*dirs), {}
-    for f in sorted(ROOT.glob('nbs/[123]*.ipynb')):
-        t = time.time(); execute_nb(f, save=False); times[f.stem] = round(time.time() - t)
-    print(times)
+    before, lessons = tree_hashes(*dirs), sorted(ROOT.glob('nbs/[123]*.ipynb'))
+    with ProcessPoolExecutor(min(4, os.cpu_count() or 1), mp_context=multiprocessing.get_context('spawn')) as ex:
+        runs = dict(zip((f.stem for f in lessons), ex.map(_run_lesson, lessons)))
+    print({k: s for k,(s,_) in runs.items()})
+    failed = [e for _,e in runs.values() if e]
+    assert not failed, '\n\n'.join(failed)
     after = tree_hashes(*dirs)
     assert after == before, f"lessons wrote into {[str(d.relative_to(ROOT)) for d in dirs]}: " \
         f"{sorted(k for k in after.keys() | before.keys() if after.get(k) != before.get(k))}"
