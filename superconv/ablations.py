@@ -19,7 +19,7 @@ from .experiments import recorded_threads
 
 # %% auto #0
 __all__ = ['SCHEDULE_FAMILIES', 'ABLATIONS', 'MNIST_MAP', 'setting_family', 'ablation_map', 'Claim', 'claim_effect',
-           'claims_table', 'claim_line', 'style_claims', 'claim_pairs', 'add_ablation', 'plot_ablation',
+           'claims_table', 'signed_text', 'claim_line', 'style_claims', 'claim_pairs', 'add_ablation', 'plot_ablation',
            'ablation_report', 'ablation_claims', 'twin_cells', 'twin_table']
 
 # %% ../nbs/07d_ablations.ipynb #d733b1d1
@@ -108,21 +108,27 @@ def claims_table(claims:list, tab, m:RegimeMap|None=None):
                          verdict=claim_verdict(eff, se, paper if np.isfinite(paper) else c.sign, equal=c.equal)))
     return pd.DataFrame(rows)
 
+# %% ../nbs/07d_ablations.ipynb #c9996c5a
+def signed_text(v:float, d:int=1)->str:
+    "`v` with its sign and `d` decimals; one that rounds to zero keeps the digits that show its sign (at most `d`+2)"
+    for k in range(d, d + 3):
+        if round(v, k) != 0: return f'{v:+.{k}f}'
+    return f'{0.:+.{d}f}'   # zero, or too small to sign: "+0.0", never "-0.0"
+
 # %% ../nbs/07d_ablations.ipynb #d565bfcd
 def claim_line(r)->str:
     "A row of `claims_table` as one line: ours ± se (once its cells have finished), the paper's effect, the verdict"
     paper = f"the paper {r.paper:+.1f}" if np.isfinite(r.paper) else "the paper: a direction, no number"
     d = 2 if np.isfinite(r.se) and r.se < 0.05 else 1
     se = f" ± {r.se:.{d}f}" if np.isfinite(r.se) else " (one seed a side)"
-    ours = f"ours {round(r.ours, d) + 0.:+.{d}f}{se}, " if np.isfinite(r.ours) else ''   # + 0.: no "-0.0"
+    ours = f"ours {signed_text(r.ours, d)}{se}, " if np.isfinite(r.ours) else ''
     return f"{r.claim}: {ours}{paper}; verdict: {r.verdict}"
 
 # %% ../nbs/07d_ablations.ipynb #3bf039c0
 def style_claims(ct, digits:int|None=None):
     "`claims_table` styled for display: signed effects with `digits` decimals (`None`: 2 where every se < 0.05, else 1)"
     d = digits if digits is not None else 2 if len(ct) and (ct.se < 0.05).all() else 1
-    signed = lambda k: lambda v: f'{round(v, k) + 0.:+.{k}f}'   # + 0.: no "-0.0"
-    fmt = {'ours': signed(d), 'se': f'{{:.{d}f}}', 'paper': signed(1)}
+    fmt = {'ours': lambda v: signed_text(v, d), 'se': f'{{:.{d}f}}', 'paper': signed_text}
     return ct.style.format(fmt, na_rep='—').hide(axis='index')
 
 # %% ../nbs/07d_ablations.ipynb #ce1e5554
