@@ -249,7 +249,7 @@ def sc_fraction(m:RegimeMap, store:ResultStore, n_train:int, fam:str='1cycle', b
         b0,h = _first_match(bm, fam, base, fb, bbs)
         fr.append(np.inf if h is None else h/b0)
     fr = np.array(fr)
-    return dict(n_train=n_train, base_best=mean[(base, bb)], base_iters=bb, match_iters=hit,
+    return dict(n_train=n_train, fam=fam, base=base, base_best=mean[(base, bb)], base_iters=bb, match_iters=hit,
                 fraction=None if hit is None else hit/bb,
                 # discrete; inf: not reached
                 band=(float(np.quantile(fr, 0.05, method='lower')), float(np.quantile(fr, 0.95, method='higher'))),
@@ -267,16 +267,17 @@ def frac_text(x:float|None)->str:
 
 # %% ../nbs/07a_regime.ipynb #0d493cb5
 def fraction_text(d:dict)->str:
-    "One line on one size: the step schedule's best, whether it plateaued, where 1cycle matched it, and the band"
+    "One line on one size: the baseline's best (step), whether it plateaued, where the family (1cycle) matched it, the band"
     pl = ("plateaued" if d['plateaued'] else
           f"not plateaued: its two best budgets differ by {d['plateau_gap']:.1f} points")
-    s = f"{d['n_train']:,} images: step's best {d['base_best']:.1f}% at {d['base_iters']:,} iterations ({pl}); "
-    if d['match_iters'] is None: s += "1cycle did not reach it at any budget"
-    else: s += f"1cycle reached it at {d['match_iters']:,}: fraction {frac_text(d['fraction'])}"
+    fam,base = d['fam'],d['base']
+    s = f"{d['n_train']:,} images: {base}'s best {d['base_best']:.1f}% at {d['base_iters']:,} iterations ({pl}); "
+    if d['match_iters'] is None: s += f"{fam} did not reach it at any budget"
+    else: s += f"{fam} reached it at {d['match_iters']:,}: fraction {frac_text(d['fraction'])}"
     s += (f" (90% band over seeds {frac_text(d['band'][0])} to {frac_text(d['band'][1])}; "
           f"P(fraction ≤ 1/2) = {d['p_half']:.2f})")
     cr = d['crossing']
-    return s + (f"; 1cycle ahead at equal budget from {cr:,} iterations" if cr else "; 1cycle never ahead at equal "
+    return s + (f"; {fam} ahead at equal budget from {cr:,} iterations" if cr else f"; {fam} never ahead at equal "
                                                                                     "budget")
 
 # %% ../nbs/07a_regime.ipynb #867a5f77
