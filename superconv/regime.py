@@ -267,7 +267,7 @@ def frac_text(x:float|None)->str:
 
 # %% ../nbs/07a_regime.ipynb #0d493cb5
 def fraction_text(d:dict)->str:
-    "One line on one size: the baseline's best (step), whether it plateaued, where the family (1cycle) matched it, the band"
+    "One line on one size: `base`'s best, whether it plateaued, where `fam` matched it, and the band (`sc_fraction`)"
     pl = ("plateaued" if d['plateaued'] else
           f"not plateaued: its two best budgets differ by {d['plateau_gap']:.1f} points")
     fam,base = d['fam'],d['base']
