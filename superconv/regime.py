@@ -20,8 +20,8 @@ from .tuning import tune_lr, trial_spec, check_grid, round_lr, TuneResult
 # %% auto #0
 __all__ = ['REGIMES', 'MAP_COLUMNS', 'RegimeMap', 'run_map', 'seeds_wanted', 'run_costs', 'timed_runs', 'primary_acc',
            'cell_runs', 'map_table', 'trials_text', 'sc_fraction', 'frac_text', 'fraction_text', 'cell_of', 'contrast',
-           'equal_budget_gaps', 'best_gains', 'best_curves', 'data_size_claim', 'data_size_text', 'plot_map',
-           'map_report']
+           'contrast_text', 'equal_budget_gaps', 'best_gains', 'best_curves', 'data_size_claim', 'data_size_text',
+           'plot_map', 'map_report']
 
 # %% ../nbs/07a_regime.ipynb #13cb4091
 @dataclass
@@ -309,6 +309,17 @@ def contrast(tab, a:str, b:str, # Two families of a map's table (`map_table`)
     its = n_iter if isinstance(n_iter, tuple) else (n_iter, n_iter)
     x,y = (cell_of(tab, f, i, n_train, bud(f)) for f,i in zip((a, b), its))
     return float(x.acc - y.acc), float(np.hypot(x.se, y.se))
+
+# %% ../nbs/07a_regime.ipynb #28edcf3d
+def contrast_text(tab, a:str, b:str, n_iter:int, n_train:int|None=None,
+                  names:tuple|None=None # What to call `a` and `b` in the line (default: their family names)
+                 )->str:
+    "`a` and `b` at budget `n_iter`: each one's accuracy ± se and tuned LR, then `a` − `b` ± se (`contrast`)"
+    names = names or (a, b)
+    x,y = (cell_of(tab, f, n_iter, n_train) for f in (a, b))
+    g,se = contrast(tab, a, b, n_iter, n_train)
+    side = lambda name,c: f"{name} {c.acc:.1f} ± {c.se:.1f}% (LR {c.lr:g})"
+    return f"{side(names[0], x)}, {side(names[1], y)} → {g:+.1f} ± {se:.1f} points"
 
 # %% ../nbs/07a_regime.ipynb #84be106a
 def equal_budget_gaps(m:RegimeMap, tab, fam:str='1cycle', base:str='step')->dict:
