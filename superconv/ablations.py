@@ -7,6 +7,7 @@ Docs: https://superconv.github.io/superconv/ablations.html.md"""
 # %% ../nbs/07d_ablations.ipynb #8e646de1
 from __future__ import annotations
 from dataclasses import dataclass
+import zlib
 import numpy as np
 import matplotlib.pyplot as plt
 from fastcore.all import *
@@ -129,7 +130,8 @@ def style_claims(ct, digits:int|None=None):
     "`claims_table` styled for display: signed effects with `digits` decimals (`None`: 2 where every se < 0.05, else 1)"
     d = digits if digits is not None else 2 if len(ct) and (ct.se < 0.05).all() else 1
     fmt = {'ours': lambda v: signed_text(v, d), 'se': f'{{:.{d}f}}', 'paper': signed_text}
-    return ct.style.format(fmt, na_rep='—').hide(axis='index')
+    uid = f"claims{zlib.crc32(ct.to_csv().encode()):08x}"   # the same table, the same HTML: saved outputs stay put
+    return ct.style.format(fmt, na_rep='—').hide(axis='index').set_uuid(uid)
 
 # %% ../nbs/07d_ablations.ipynb #ce1e5554
 ABLATIONS = {}
