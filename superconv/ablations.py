@@ -20,8 +20,8 @@ from .experiments import recorded_threads
 
 # %% auto #0
 __all__ = ['SCHEDULE_FAMILIES', 'ABLATIONS', 'MNIST_MAP', 'setting_family', 'ablation_map', 'Claim', 'claim_effect',
-           'claims_table', 'signed_text', 'claim_line', 'style_claims', 'claim_pairs', 'add_ablation', 'plot_ablation',
-           'ablation_report', 'ablation_claims', 'twin_cells', 'twin_table']
+           'claims_table', 'signed_text', 'claim_line', 'style_claims', 'claim_pairs', 'add_ablation',
+           'equal_budget_pairs', 'plot_ablation', 'ablation_report', 'ablation_claims', 'twin_cells', 'twin_table']
 
 # %% ../nbs/07d_ablations.ipynb #d733b1d1
 SCHEDULE_FAMILIES = {'1cycle': dict(schedule='paper_1cycle', grid=CPU_GRID['paper_1cycle']),
@@ -145,6 +145,11 @@ def add_ablation(m:RegimeMap, claims:list):
     m.compare = m.compare or claim_pairs(claims)   # five seeds where a claim's sides end close, not any two
     REGIMES[m.name] = m; ABLATIONS[m.name] = (m, claims)
 
+# %% ../nbs/07d_ablations.ipynb #cf9ae87c
+def equal_budget_pairs(pairs:list, budgets)->tuple:
+    "`compare` pairs of cells ((a, budget), (b, budget)) for each (a, b) of `pairs` at every budget of `budgets`"
+    return tuple(((a, n), (b, n)) for a,b in pairs for n in budgets)
+
 # %% ../nbs/07d_ablations.ipynb #a1c63a6f
 add_ablation(ablation_map('momentum-tuned', 'mom',
     {0.8: dict(mom=0.8), 0.85: dict(mom=0.85), 0.9: dict(mom=0.9), 0.95: dict(mom=0.95),
@@ -182,13 +187,15 @@ add_ablation(ablation_map('depth-tuned', 'model', ['resnet8', 'resnet20'], {1_25
            'depth', {'clr-resnet20': 1, 'step-resnet20': -1, 'clr-resnet110': -1, 'step-resnet110': 1})])
 
 # %% ../nbs/07d_ablations.ipynb #b4cf9cef
+_c100 = ('1cycle_dataset=cifar100', 'step_dataset=cifar100')
+_c100_claims = [Claim('1cycle beats the step schedule on CIFAR-100', {_c100[0]: 1, _c100[1]: -1}, 'cifar100',
+                      {'clr': 1, 'step': -1})]
 add_ablation(ablation_map('cifar100-tuned', 'dataset', ['cifar100'], {5_000: (100, 200, 400)}, ('1cycle', 'step'),
     seeds=3, seeds_close=5,
+    compare=claim_pairs(_c100_claims) + equal_budget_pairs([_c100], (100, 200, 400)),   # lesson 12 reads each budget
     shrunk="ResNet-8 instead of ResNet-56; a stratified 5,000-image CIFAR-100 subset (50 a class; 1,000 validation "
            "images held out of the rest), batch 512, 100–400 iterations (10–41 epochs) instead of 10k/80k; each "
-           "schedule's peak LR tuned per budget"),
-    [Claim('1cycle beats the step schedule on CIFAR-100', {'1cycle_dataset=cifar100': 1, 'step_dataset=cifar100': -1},
-           'cifar100', {'clr': 1, 'step': -1})])
+           "schedule's peak LR tuned per budget"), _c100_claims)
 
 # %% ../nbs/07d_ablations.ipynb #b803b10d
 add_ablation(ablation_map('batch_size-tuned', 'bs', [512, 1_024, 2_048], {2_500: (100,)},
@@ -221,8 +228,8 @@ _archs_claims = [Claim(f'1cycle beats the step schedule on {a} (the paper: a dir
 add_ablation(ablation_map('archs-tuned', 'model', list(_ARCHS), {1_250: (50, 100)}, ('1cycle', 'step'),
     seeds=3, seeds_close=5,
     # five seeds where the schedules end close at either budget (lesson 11 compares both), not at the best cells only
-    compare=claim_pairs(_archs_claims) + tuple(((f'1cycle_model={a}', b), (f'step_model={a}', b))
-                                               for a in _ARCHS for b in (50, 100)),
+    compare=claim_pairs(_archs_claims) + equal_budget_pairs([(f'1cycle_model={a}', f'step_model={a}') for a in _ARCHS],
+                                                           (50, 100)),
     shrunk="A wide ResNet WRN-10-2 and a DenseNet-BC-22 instead of the paper's (their sizes are not in the "
            "authors' logs); a stratified 1,250-image CIFAR-10 subset (1,000 validation images held out of the "
            "rest), batch 512, 50 and 100 iterations (20 and 41 epochs); each schedule's peak LR tuned per "
