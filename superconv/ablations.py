@@ -142,7 +142,8 @@ def claim_pairs(claims:list)->tuple:
 
 def add_ablation(m:RegimeMap, claims:list):
     "Register `m` as an ablation (and as a regime map, so `superconv map NAME` runs it) with the paper's claims"
-    m.compare = m.compare or claim_pairs(claims)   # five seeds where a claim's sides end close, not any two
+    # five seeds where a claim's sides end close, not any two; `m`'s own pairs (`equal_budget_pairs`) besides
+    m.compare = claim_pairs(claims) + tuple(m.compare)
     REGIMES[m.name] = m; ABLATIONS[m.name] = (m, claims)
 
 # %% ../nbs/07d_ablations.ipynb #cf9ae87c
@@ -187,15 +188,14 @@ add_ablation(ablation_map('depth-tuned', 'model', ['resnet8', 'resnet20'], {1_25
            'depth', {'clr-resnet20': 1, 'step-resnet20': -1, 'clr-resnet110': -1, 'step-resnet110': 1})])
 
 # %% ../nbs/07d_ablations.ipynb #b4cf9cef
-_c100 = ('1cycle_dataset=cifar100', 'step_dataset=cifar100')
-_c100_claims = [Claim('1cycle beats the step schedule on CIFAR-100', {_c100[0]: 1, _c100[1]: -1}, 'cifar100',
-                      {'clr': 1, 'step': -1})]
 add_ablation(ablation_map('cifar100-tuned', 'dataset', ['cifar100'], {5_000: (100, 200, 400)}, ('1cycle', 'step'),
     seeds=3, seeds_close=5,
-    compare=claim_pairs(_c100_claims) + equal_budget_pairs([_c100], (100, 200, 400)),   # lesson 12 reads each budget
+    compare=equal_budget_pairs([('1cycle_dataset=cifar100', 'step_dataset=cifar100')], (100, 200, 400)),   # lesson 12
     shrunk="ResNet-8 instead of ResNet-56; a stratified 5,000-image CIFAR-100 subset (50 a class; 1,000 validation "
            "images held out of the rest), batch 512, 100–400 iterations (10–41 epochs) instead of 10k/80k; each "
-           "schedule's peak LR tuned per budget"), _c100_claims)
+           "schedule's peak LR tuned per budget"),
+    [Claim('1cycle beats the step schedule on CIFAR-100', {'1cycle_dataset=cifar100': 1, 'step_dataset=cifar100': -1},
+           'cifar100', {'clr': 1, 'step': -1})])
 
 # %% ../nbs/07d_ablations.ipynb #b803b10d
 add_ablation(ablation_map('batch_size-tuned', 'bs', [512, 1_024, 2_048], {2_500: (100,)},
@@ -222,18 +222,17 @@ add_ablation(ablation_map('dropout-tuned', 'dropout', [0., 0.1, 0.2], {1_250: (1
            sign=-1, n_iter=200)])
 
 # %% ../nbs/07d_ablations.ipynb #d26f672c
-_ARCHS = ('wrn_10_2', 'densenet_bc_22')
-_archs_claims = [Claim(f'1cycle beats the step schedule on {a} (the paper: a direction, its number not verified here)',
-                       {f'1cycle_model={a}': 1, f'step_model={a}': -1}, sign=1) for a in _ARCHS]
-add_ablation(ablation_map('archs-tuned', 'model', list(_ARCHS), {1_250: (50, 100)}, ('1cycle', 'step'),
-    seeds=3, seeds_close=5,
+add_ablation(ablation_map('archs-tuned', 'model', ['wrn_10_2', 'densenet_bc_22'], {1_250: (50, 100)},
+    ('1cycle', 'step'), seeds=3, seeds_close=5,
     # five seeds where the schedules end close at either budget (lesson 11 compares both), not at the best cells only
-    compare=claim_pairs(_archs_claims) + equal_budget_pairs([(f'1cycle_model={a}', f'step_model={a}') for a in _ARCHS],
-                                                           (50, 100)),
+    compare=equal_budget_pairs([(f'1cycle_model={a}', f'step_model={a}') for a in ('wrn_10_2', 'densenet_bc_22')],
+                               (50, 100)),
     shrunk="A wide ResNet WRN-10-2 and a DenseNet-BC-22 instead of the paper's (their sizes are not in the "
            "authors' logs); a stratified 1,250-image CIFAR-10 subset (1,000 validation images held out of the "
            "rest), batch 512, 50 and 100 iterations (20 and 41 epochs); each schedule's peak LR tuned per "
-           "architecture and budget"), _archs_claims)
+           "architecture and budget"),
+    [Claim(f'1cycle beats the step schedule on {a} (the paper: a direction, its number not verified here)',
+           {f'1cycle_model={a}': 1, f'step_model={a}': -1}, sign=1) for a in ('wrn_10_2', 'densenet_bc_22')])
 
 # %% ../nbs/07d_ablations.ipynb #056c0a2a
 MNIST_MAP = dict(dataset='mnist', model='lenet', bs=64, wd=5e-4, mom=0.9, bn_mom=None, pad=0, n_valid=5_000)
